@@ -1,0 +1,102 @@
+/**
+ * One iteration of the AdaSAM family, in the normative order of spec §4, generic over the
+ * parameter representation (see math/space.ts).
+ *
+ * Symbols (paper, arXiv:2303.00565, Algorithm 1 → code):
+ *   x_t → x      s_t = ∇f_B(x_t) → s      δ_t → delta      g_t = ∇f_B(x_t + δ_t) → g
+ *   m_t → m      v_t → v                  v̂_t → vHat       η_t → eta      γ → lr   ρ → rho
+ *   k = t + 1 (torch's step count, used only by bias correction)
+ *
+ * The step is a proposal: it returns the would-be state and a finiteness flag, and the caller
+ * commits it only when the flag holds (spec §7.5), so the state never holds NaN or ±Inf.
+ * For tensors the flag stays on the device until the caller reads it.
+ */
+import type { Space } from '../math/space';
+import type { OptimizerConfig } from './config';
+import { perturb } from './perturb';
+import { initSecondMoment, precondition, type SecondMoment } from './precondition';
+
+/** Optimizer state (spec §2), without x itself. `second` is null for non-adaptive runs. */
+export interface OptState<P> {
+  k: number;
+  m: P;
+  second: SecondMoment<P> | null;
+}
+
+/** A loss and its gradient at a point, on the step's minibatch. */
+export type ValueAndGrad<P, N> = (x: P) => { loss: N; grad: P };
+
+/** Everything one iteration computes, for committing and for drawing. */
+export interface StepProposal<P, N, B> {
+  /** x_{t+1} */
+  x: P;
+  state: OptState<P>;
+  /** f_B(x_t), from the clean pass */
+  loss: N;
+  s: P;
+  /** ‖s‖ for SAM (‖T⊙s‖ for ASAM); null when ρ = 0 */
+  sNorm: N | null;
+  delta: P | null;
+  g: P;
+  /** η_t; null for non-adaptive runs (η ≡ 1) */
+  eta: P | null;
+  /** gradient evaluations this step took: 2 with a perturbation, else 1 */
+  gradEvals: number;
+  /** loss, s, g and x_{t+1} are all finite: commit only then */
+  ok: B;
+}
+
+export function initState<P, N, B>(space: Space<P, N, B>, c: OptimizerConfig, x0: P): OptState<P> {
+  return { k: 0, m: space.zerosLike(x0), second: c.adaptive ? initSecondMoment(space, c, x0) : null };
+}
+
+/** Spec §4.1–4.7. `c` must have passed validateConfig. */
+export function proposeStep<P, N, B>(
+  space: Space<P, N, B>,
+  c: OptimizerConfig,
+  x: P,
+  state: OptState<P>,
+  valueAndGrad: ValueAndGrad<P, N>,
+): StepProposal<P, N, B> {
+  // 4.1 clean gradient
+  const k = state.k + 1;
+  const { loss, grad: s } = valueAndGrad(x);
+
+  // 4.2–4.3 climb to x + δ and take the gradient there, without touching x
+  const ascent = perturb(space, c, x, s);
+  let g = ascent ? valueAndGrad(space.add(x, ascent.delta)).grad : s;
+  if (c.weightDecay > 0) g = space.add(g, space.scale(x, c.weightDecay)); // coupled L2 at the unperturbed x
+
+  // 4.4 EMA momentum: m_t = β1·m_{t−1} + (1−β1)·g_t
+  const m = space.add(space.scale(state.m, c.beta1), space.scale(g, 1 - c.beta1));
+
+  let xNext: P;
+  let second: SecondMoment<P> | null = null;
+  let eta: P | null = null;
+  if (!c.adaptive || !state.second) {
+    // x_{t+1} = x_t − γ·m_t   (η ≡ 1)
+    xNext = space.sub(x, space.scale(m, c.lr));
+  } else {
+    // 4.6 bias corrections in float64 scalars, never in float32 tensors
+    const bc1 = c.biasCorrection ? 1 - Math.pow(c.beta1, k) : 1;
+    const bc2 = c.biasCorrection ? 1 - Math.pow(c.beta2, k) : 1;
+    const p = precondition(space, c, state.second, g, bc2);
+    second = { v: p.v, vHat: p.vHat };
+    eta = p.eta;
+    // 4.7 x_{t+1} = x_t − (γ/bc1)·(m_t / denom), torch's evaluation order
+    xNext = space.sub(x, space.scale(space.div(m, p.denom), c.lr / bc1));
+  }
+
+  return {
+    x: xNext,
+    state: { k, m, second },
+    loss,
+    s,
+    sNorm: ascent ? ascent.norm : null,
+    delta: ascent ? ascent.delta : null,
+    g,
+    eta,
+    gradEvals: ascent ? 2 : 1,
+    ok: space.allFinite([loss], [s, g, xNext]),
+  };
+}
