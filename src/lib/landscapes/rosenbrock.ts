@@ -8,7 +8,7 @@ export const rosenbrock: Landscape = {
   f: (x) => (1 - x[0]) ** 2 + 100 * (x[1] - x[0] * x[0]) ** 2,
   grad: (x) => {
     const r = x[1] - x[0] * x[0];
-    return Float64Array.of(-2 * (1 - x[0]) - 400 * x[0] * r, 200 * r);
+    return [-2 * (1 - x[0]) - 400 * x[0] * r, 200 * r];
   },
   domain: [[-2, 2], [-1, 3]],
   x0: [-1.2, 1],

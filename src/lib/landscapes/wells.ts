@@ -10,30 +10,23 @@ export const WELLS = {
  * f = −A_s·exp(−‖x−c_s‖²/(2σ_s²)) − A_f·exp(−‖x−c_f‖²/(2σ_f²))
  * ∇f = Σ_k A_k·exp(…)·(x−c_k)/σ_k²
  */
+// Unrolled over the two wells with the constants inlined: this function runs millions of times in the basin map.
+const [SX, SY, SS2, SA] = [WELLS.sharp.c[0], WELLS.sharp.c[1], WELLS.sharp.sigma ** 2, WELLS.sharp.depth];
+const [FX, FY, FS2, FA] = [WELLS.flat.c[0], WELLS.flat.c[1], WELLS.flat.sigma ** 2, WELLS.flat.depth];
+
 export const wells: Landscape = {
   id: 'wells',
   title: 'Sharp vs flat wells',
   blurb: 'A deep narrow well beside a shallow wide one: plain descent falls into the sharp one; SAM looks for the flat one.',
   f: (x) => {
-    let f = 0;
-    for (const w of [WELLS.sharp, WELLS.flat]) {
-      const dx = x[0] - w.c[0];
-      const dy = x[1] - w.c[1];
-      f -= w.depth * Math.exp(-(dx * dx + dy * dy) / (2 * w.sigma * w.sigma));
-    }
-    return f;
+    const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
+    return -SA * Math.exp(-(sx * sx + sy * sy) / (2 * SS2)) - FA * Math.exp(-(fx * fx + fy * fy) / (2 * FS2));
   },
   grad: (x) => {
-    const g = new Float64Array(2);
-    for (const w of [WELLS.sharp, WELLS.flat]) {
-      const dx = x[0] - w.c[0];
-      const dy = x[1] - w.c[1];
-      const s2 = w.sigma * w.sigma;
-      const a = (w.depth * Math.exp(-(dx * dx + dy * dy) / (2 * s2))) / s2;
-      g[0] += a * dx;
-      g[1] += a * dy;
-    }
-    return g;
+    const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
+    const a = (SA * Math.exp(-(sx * sx + sy * sy) / (2 * SS2))) / SS2;
+    const b = (FA * Math.exp(-(fx * fx + fy * fy) / (2 * FS2))) / FS2;
+    return [a * sx + b * fx, a * sy + b * fy];
   },
   domain: [[-2, 2.5], [-1.5, 1.5]],
   x0: [-0.45, 0.3],

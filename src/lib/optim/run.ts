@@ -50,7 +50,7 @@ export function runVec(
   objectiveAt: (t: number) => ValueAndGrad<Vec, number>,
 ): VecRun {
   validateConfig(config);
-  let x: Vec = Float64Array.from(x0);
+  let x: Vec = Array.from(x0);
   let state = initState(vecSpace, config, x);
   const xs: Vec[] = [x];
   const records: StepRecord[] = [];

@@ -12,7 +12,7 @@ export function mlpValueAndGrad(data: Dataset, batch: readonly number[], theta: 
   const oB1 = I * H;
   const oK2 = oB1 + H;
   const oB2 = oK2 + H;
-  const grad = new Float64Array(theta.length);
+  const grad: Vec = new Array<number>(theta.length).fill(0);
   const h = new Float64Array(H);
   let loss = 0;
   const b = batch.length;

@@ -12,7 +12,7 @@ export interface Dataset {
  */
 export function regressionValueAndGrad(data: Dataset, batch: readonly number[], theta: Vec): { loss: number; grad: Vec } {
   const d = theta.length - 1;
-  const grad = new Float64Array(theta.length);
+  const grad: Vec = new Array<number>(theta.length).fill(0);
   let loss = 0;
   for (const i of batch) {
     const xi = data.X[i];
