@@ -12,6 +12,8 @@ export type RunStatus = 'ok' | 'diverged';
 export interface StepRecord {
   /** f_B(x_t) from the clean pass */
   loss: number;
+  /** f_B(x_t + δ_t); equals loss when ρ = 0 */
+  lossPerturbed: number;
   s: Vec;
   /** ‖s‖ (SAM) or ‖T⊙s‖ (ASAM); 0 when ρ = 0 */
   sNorm: number;
@@ -59,6 +61,7 @@ export function runVec(
     if (!p.ok) return { config, status: 'diverged', xs, steps: records, state, divergedAt: t };
     records.push({
       loss: p.loss,
+      lossPerturbed: p.lossPerturbed ?? p.loss,
       s: p.s,
       sNorm: p.sNorm ?? 0,
       delta: p.delta ?? vecSpace.zerosLike(x),

@@ -34,6 +34,8 @@ export interface StepProposal<P, N, B> {
   /** f_B(x_t), from the clean pass */
   loss: N;
   s: P;
+  /** f_B(x_t + δ_t), the perturbed pass's loss (sharpness = this − loss); null when ρ = 0 */
+  lossPerturbed: N | null;
   /** ‖s‖ for SAM (‖T⊙s‖ for ASAM); null when ρ = 0 */
   sNorm: N | null;
   delta: P | null;
@@ -64,7 +66,8 @@ export function proposeStep<P, N, B>(
 
   // 4.2–4.3 climb to x + δ and take the gradient there, without touching x
   const ascent = perturb(space, c, x, s);
-  let g = ascent ? valueAndGrad(space.add(x, ascent.delta)).grad : s;
+  const perturbed = ascent ? valueAndGrad(space.add(x, ascent.delta)) : null;
+  let g = perturbed ? perturbed.grad : s;
   if (c.weightDecay > 0) g = space.add(g, space.scale(x, c.weightDecay)); // coupled L2 at the unperturbed x
 
   // 4.4 EMA momentum: m_t = β1·m_{t−1} + (1−β1)·g_t
@@ -91,6 +94,7 @@ export function proposeStep<P, N, B>(
     x: xNext,
     state: { k, m, second },
     loss,
+    lossPerturbed: perturbed ? perturbed.loss : null,
     s,
     sNorm: ascent ? ascent.norm : null,
     delta: ascent ? ascent.delta : null,

@@ -23,6 +23,8 @@ export interface TensorStep {
   /** null when ρ = 0 */
   delta: TensorMap | null;
   sNorm: number | null;
+  /** f_B(x_t + δ_t); null when ρ = 0 */
+  lossPerturbed: number | null;
   g: TensorMap;
   /** null for non-adaptive runs */
   eta: TensorMap | null;
@@ -76,8 +78,8 @@ export class TensorOptimizer {
       const q = proposeStep(tensorSpace, this.config, this.#x, this.#state, vg);
       return q as unknown as tf.TensorContainer;
     }) as unknown as ReturnType<typeof proposeStep<TensorMap, tf.Scalar, tf.Scalar>>;
-    const scalars = [p.ok, p.loss, ...(p.sNorm ? [p.sNorm] : [])];
-    const [ok, loss, sNorm] = await Promise.all(scalars.map(async (t) => (await t.data())[0]));
+    const scalars = [p.ok, p.loss, ...(p.sNorm && p.lossPerturbed ? [p.sNorm, p.lossPerturbed] : [])];
+    const [ok, loss, sNorm, lossPerturbed] = await Promise.all(scalars.map(async (t) => (await t.data())[0]));
     const intermediates = tensorsOf(p.s, p.delta, p.g, p.eta);
     const newState = [...tensorsOf(p.x, p.state.m), ...tensorsOf(p.state.second?.v, p.state.second?.vHat)];
     tf.dispose(scalars);
@@ -96,6 +98,7 @@ export class TensorOptimizer {
       s: p.s,
       delta: p.delta,
       sNorm: p.sNorm ? sNorm : null,
+      lossPerturbed: p.lossPerturbed ? lossPerturbed : null,
       g: p.g,
       eta: p.eta,
       gradEvals: p.gradEvals,
