@@ -1,0 +1,122 @@
+/**
+ * The kinds of user-visible setting and how each is parsed from, and written to, text (a URL
+ * value or a command-line option). One row describes a setting once; the URL codec, the
+ * controls and the `trace` command are generated from the tables built of these rows
+ * (schema.ts), as TensorFlow Playground's `State.PROPS` drives its hash.
+ */
+
+interface Base<K extends string, T> {
+  kind: K;
+  /** the name in code, in JSON and on the command line (`--name`) */
+  name: string;
+  /** the key in a share link (short, and the same symbol the equations use) */
+  url: string;
+  label: string;
+  /** one sentence for tooltips and `--help` */
+  help: string;
+  default: T;
+}
+
+export interface NumberSetting extends Base<'number', number> {
+  min: number;
+  max: number;
+  /** true when `min` itself is not allowed (lr > 0, ε > 0) */
+  minExclusive?: boolean;
+  /** true when `max` itself is not allowed (β1 < 1) */
+  maxExclusive?: boolean;
+  /** slider range and scale; the valid range above may be wider */
+  ui?: { min: number; max: number; step?: number; log?: boolean };
+}
+
+export interface IntSetting extends Base<'int', number> {
+  min: number;
+  max: number;
+}
+
+export interface BoolSetting extends Base<'bool', boolean> {}
+
+export interface EnumSetting extends Base<'enum', string> {
+  values: readonly string[];
+  /** display names, same order as values */
+  labels?: readonly string[];
+}
+
+export interface Vec2Setting extends Base<'vec2', [number, number] | null> {
+  min: number;
+  max: number;
+}
+
+export type Setting = NumberSetting | IntSetting | BoolSetting | EnumSetting | Vec2Setting;
+export type SettingValue = number | boolean | string | [number, number] | null;
+
+export type Parsed = { ok: true; value: SettingValue } | { ok: false; reason: string };
+
+// A plain decimal or exponent literal: rejects '', ' ', '0x10', 'Infinity', '1e', '--1' that Number() would accept or mangle.
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export function parseNumber(text: string): number | null {
+  if (!NUMBER.test(text)) return null;
+  const x = Number(text);
+  return Number.isFinite(x) ? x : null;
+}
+
+/** The valid range of a row, in words, for messages: "[0, 1)", "(0, 10]". */
+export function describeRange(s: Setting): string {
+  switch (s.kind) {
+    case 'number':
+      return `a number in ${s.minExclusive ? '(' : '['}${s.min}, ${s.max}${s.maxExclusive ? ')' : ']'}`;
+    case 'int':
+      return `an integer in [${s.min}, ${s.max}]`;
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${s.values.join(', ')}`;
+    case 'vec2':
+      return `two numbers "a,b" in [${s.min}, ${s.max}]`;
+  }
+}
+
+function inRange(s: NumberSetting | IntSetting | Vec2Setting, x: number): boolean {
+  const lowOk = s.kind === 'number' && s.minExclusive ? x > s.min : x >= s.min;
+  const highOk = s.kind === 'number' && s.maxExclusive ? x < s.max : x <= s.max;
+  return lowOk && highOk;
+}
+
+/** Parses one value; never throws. Accepts 1/0 and true/false for booleans. */
+export function parseSetting(s: Setting, text: string): Parsed {
+  const bad = (): Parsed => ({ ok: false, reason: `${s.name} must be ${describeRange(s)}; got ${JSON.stringify(text.slice(0, 40))}` });
+  switch (s.kind) {
+    case 'number': {
+      const x = parseNumber(text);
+      return x !== null && inRange(s, x) ? { ok: true, value: x } : bad();
+    }
+    case 'int': {
+      const x = parseNumber(text);
+      return x !== null && Number.isInteger(x) && inRange(s, x) ? { ok: true, value: x } : bad();
+    }
+    case 'bool':
+      if (text === 'true' || text === '1') return { ok: true, value: true };
+      if (text === 'false' || text === '0') return { ok: true, value: false };
+      return bad();
+    case 'enum':
+      return s.values.includes(text) ? { ok: true, value: text } : bad();
+    case 'vec2': {
+      const parts = text.split(',');
+      if (parts.length !== 2) return bad();
+      const xy = parts.map(parseNumber);
+      if (xy.some((x) => x === null || !inRange(s, x))) return bad();
+      return { ok: true, value: [xy[0]!, xy[1]!] };
+    }
+  }
+}
+
+/** Writes a value so that parseSetting gives it back exactly (JS prints the shortest round-tripping decimal). */
+export function formatSetting(s: Setting, value: SettingValue): string {
+  if (s.kind === 'vec2') return value === null ? '' : (value as [number, number]).map(String).join(',');
+  return String(value);
+}
+
+export function sameValue(a: SettingValue, b: SettingValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a[0] === b[0] && a[1] === b[1];
+  return a === b;
+}
