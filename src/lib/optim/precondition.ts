@@ -25,7 +25,8 @@ export function precondition<P, N, B>(
   g: P,
   bc2: number,
 ): SecondMoment<P> & { denom: P; eta: P } {
-  const v = space.add(space.scale(prev.v, c.beta2), space.scale(space.square(g), 1 - c.beta2));
+  // ((1−β2)·g)·g, torch's addcmul order: with β2 = 1 it is exactly 0 even where g² overflows
+  const v = space.add(space.scale(prev.v, c.beta2), space.mul(space.scale(g, 1 - c.beta2), g));
   const vHat = c.amsgrad
     ? space.maximum(prev.vHat, v)
     : c.epsMode === 'floor'

@@ -44,7 +44,7 @@ export interface StepProposal<P, N, B> {
   eta: P | null;
   /** gradient evaluations this step took: 2 with a perturbation, else 1 */
   gradEvals: number;
-  /** loss, s, g and x_{t+1} are all finite: commit only then */
+  /** loss, s, g, x_{t+1} and the new state are all finite: commit only then */
   ok: B;
 }
 
@@ -101,6 +101,8 @@ export function proposeStep<P, N, B>(
     g,
     eta,
     gradEvals: ascent ? 2 : 1,
-    ok: space.allFinite([loss], [s, g, xNext]),
+    // §7.5 names loss, s, g and x_{t+1}; m, v and v̂ are checked too so that the state never
+    // holds ±Inf (g² can overflow while g and x_{t+1} stay finite)
+    ok: space.allFinite([loss], second ? [s, g, xNext, m, second.v, second.vHat] : [s, g, xNext, m]),
   };
 }
