@@ -1,0 +1,116 @@
+/**
+ * The share-link codec: round trips, short links, and hostile input that must never throw and
+ * must say what it ignored.
+ */
+import { describe, expect, it } from 'vitest';
+import { recipe } from '../optim/config';
+import { DEFAULT_LINK } from './defaults';
+import { MAX_RUNS, OPTIMIZER_SETTINGS, SCHEMA_VERSION } from './schema';
+import { decodeLink, encodeLink, MAX_LINK_LENGTH, paramsOf, runSpec, type PlaygroundLink } from './url';
+
+const withRuns = (runs: PlaygroundLink['runs'], scene: Partial<PlaygroundLink['scene']> = {}): PlaygroundLink => ({
+  ...DEFAULT_LINK,
+  scene: { ...DEFAULT_LINK.scene, ...scene },
+  runs,
+});
+
+describe('encodeLink / decodeLink', () => {
+  it('the default state encodes to just the version, and decodes back to the defaults', () => {
+    expect(encodeLink(DEFAULT_LINK)).toBe(`v=${SCHEMA_VERSION}`);
+    const { link, ignored } = decodeLink('');
+    expect(ignored).toEqual([]);
+    expect(link).toEqual(DEFAULT_LINK);
+  });
+
+  it('round-trips a race with every knob changed, exactly', () => {
+    const runs = [
+      runSpec('adasam', 'torch', { lr: 0.0123456789, rho: 0.3, beta1: 0.5, beta2: 0.99, eps: 1e-6, epsMode: 'floor', weightDecay: 1e-4, perturbEps: 0, asamEta: 0.2 }),
+      runSpec('asam', 'paper', { rho: 0.7, perturbation: 'asam' }),
+      runSpec('sgd', 'paper', { lr: 1 / 3 }),
+      runSpec('samAdam', 'paper', { adaptive: true, amsgrad: false, biasCorrection: true, beta2: 0.9 }),
+    ];
+    const link = withRuns(runs, { problem: 'rosenbrock', x0: [-1.5, 2.25], steps: 321, sigma: 0.5, batch: 8, seed: 42 });
+    link.view = { ...link.view, view: '3d', anatomyRun: 2, anatomyStep: 17, anatomyPhase: 3 };
+    const text = encodeLink(link);
+    const decoded = decodeLink('#' + text);
+    expect(decoded.ignored).toEqual([]);
+    expect(decoded.link).toEqual(link);
+  });
+
+  it('omits knobs equal to the run’s recipe and presets equal to paper', () => {
+    const text = encodeLink(withRuns([runSpec('adasam', 'paper', { lr: 0.05 })]));
+    expect(text).toBe('v=1&r0=adasam&r0.lr=0.05');
+  });
+
+  it('accepts a whole URL, a ?query, a #hash or bare parameters', () => {
+    const bare = 'r0=sgd&r0.lr=0.5&T=7';
+    for (const input of [bare, '#' + bare, '?' + bare, `https://example.org/app/?x=1#${bare}`, `http://localhost:5173/#?${bare}`]) {
+      const { link, ignored } = decodeLink(input);
+      expect(ignored).toEqual([]);
+      expect(link.scene.steps).toBe(7);
+      expect(link.runs).toEqual([runSpec('sgd', 'paper', { lr: 0.5 })]);
+    }
+    expect(paramsOf('https://h/p?a=1')).toBe('a=1');
+  });
+
+  it('every optimizer row round-trips through its URL key', () => {
+    for (const row of OPTIMIZER_SETTINGS) {
+      const base = recipe('adasam', 'paper');
+      const value = row.kind === 'bool' ? !base[row.name] : row.kind === 'enum' ? row.values.find((v) => v !== base[row.name])! : (base[row.name] as number) === 0 ? 0.125 : (base[row.name] as number) / 2;
+      const link = withRuns([{ family: 'adasam', preset: 'paper', config: { ...base, [row.name]: value } }]);
+      const decoded = decodeLink(encodeLink(link));
+      expect(decoded.link.runs[0].config[row.name], row.name).toBe(value);
+    }
+  });
+});
+
+describe('hostile and malformed links', () => {
+  it('falls back per setting and lists each ignored part with a reason', () => {
+    const { link, ignored } = decodeLink('#v=1&T=-5&land=atlantis&r0=adasam&r0.lr=abc&r0.b1=1&r0.rho=0x10&r0.eps=0&sigma=NaN&zzz=1&x0=1,2,3');
+    expect(link.scene).toEqual(DEFAULT_LINK.scene);
+    expect(link.runs).toEqual([runSpec('adasam', 'paper')]);
+    const keys = ignored.map((i) => i.key).sort();
+    expect(keys).toEqual(['T', 'land', 'r0.b1', 'r0.eps', 'r0.lr', 'r0.rho', 'sigma', 'x0', 'zzz'].sort());
+    expect(ignored.find((i) => i.key === 'r0.b1')!.reason).toMatch(/beta1 must be a number in \[0, 1\)/);
+    expect(ignored.find((i) => i.key === 'zzz')!.reason).toBe('unknown setting');
+  });
+
+  it('a cross-field violation (β2 = 1 with bias correction) reverts the key the optimizer names', () => {
+    const { link, ignored } = decodeLink('r0=adasam&r0.preset=torch&r0.b2=1');
+    expect(link.runs[0].config.beta2).toBe(0.999);
+    expect(link.runs[0].config.biasCorrection).toBe(true);
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0].key).toBe('r0.b2');
+    expect(ignored[0].reason).toMatch(/biasCorrection/);
+  });
+
+  it('an unknown optimizer falls back to AdaSAM; run keys without a run, or beyond the limit, are reported', () => {
+    const { link, ignored } = decodeLink(`r0=gsam&r3.lr=1&r${MAX_RUNS}=sgd`);
+    expect(link.runs).toHaveLength(1);
+    expect(link.runs[0].family).toBe('adasam');
+    expect(ignored.map((i) => i.key).sort()).toEqual(['r0', 'r3.lr', `r${MAX_RUNS}`].sort());
+  });
+
+  it('markup, prototype keys, duplicates, odd encodings and huge input never throw', () => {
+    const inputs = [
+      '#land=%3Cscript%3Ealert(1)%3C%2Fscript%3E&__proto__=1&constructor=2&r0.__proto__.lr=3',
+      '#%E0%A4%A&%%%&=&==&r0=&&&',
+      '#T=1&T=2',
+      '#' + 'a=1&'.repeat(5000),
+      '#r0=sgd&r0.lr=1e400&r0.rho=-0&r0.b1=.5',
+      'javascript:alert(1)',
+      '\u0000\uffff#v=99',
+    ];
+    for (const input of inputs) {
+      const { link, ignored } = decodeLink(input);
+      expect(link.scene.problem).toBe('wells');
+      expect(Array.isArray(ignored)).toBe(true);
+      expect(({} as Record<string, unknown>).lr).toBeUndefined();
+    }
+    expect(decodeLink('#T=1&T=2').link.scene.steps).toBe(1);
+    expect(decodeLink('#T=1&T=2').ignored[0].reason).toMatch(/more than once/);
+    expect(decodeLink('#' + 'a=1&'.repeat(5000)).ignored[0].reason).toMatch(String(MAX_LINK_LENGTH));
+    expect(decodeLink('#r0=sgd&r0.lr=1e400').ignored[0].key).toBe('r0.lr');
+    expect(decodeLink('#v=99').ignored[0].key).toBe('v');
+  });
+});
