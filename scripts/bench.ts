@@ -1,0 +1,84 @@
+/**
+ * `npm run bench [-- --json] [-- --browser]`: speed figures as medians over repeated runs.
+ * Targets live here, not in timed tests (see README). Each section is independent, so a
+ * missing optional part (a browser for --browser) skips only that section, saying why.
+ */
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { FAMILY_NAMES, recipe } from '../src/lib/optim/config';
+import { deterministic, runVec } from '../src/lib/optim/run';
+import { wells } from '../src/lib/landscapes/wells';
+import { mlpGolden } from './benchData';
+import { TensorOptimizer, type LossFn } from '../src/lib/tf/optimizer';
+
+const json = process.argv.includes('--json');
+const browser = process.argv.includes('--browser');
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
+
+/** 8 optimizers × 1000 steps on wells: the work a slider drag asks for in one frame. */
+function benchCore() {
+  const configs = FAMILY_NAMES.slice(0, 8).map((name) => recipe(name, 'paper', { lr: 0.05 }));
+  const objective = deterministic(wells.f, wells.grad);
+  const race = () => configs.forEach((c) => runVec(c, wells.x0, 1000, objective));
+  for (let i = 0; i < 30; i++) race(); // warm-up: let V8 optimise the hot loop
+  const times: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t0 = performance.now();
+    race();
+    times.push(performance.now() - t0);
+  }
+  return { optimizers: configs.length, steps: 1000, medianMs: round(median(times)), targetMs: 2 };
+}
+
+/** One AdaSAM step of the spec's 13-parameter MLP (§8.3) on the tfjs cpu backend. */
+async function benchMlp() {
+  await tf.setBackend('cpu');
+  const { x0, X, y, batches } = mlpGolden();
+  const opt = new TensorOptimizer(recipe('adasam', 'paper', { lr: 0.05, rho: 0.05 }), x0);
+  const Xt = batches.map((b) => tf.tensor2d(b.map((i) => X[i])));
+  const yt = batches.map((b) => tf.tensor2d(b.map((i) => [y[i]])));
+  const lossAt = (t: number): LossFn => (p) =>
+    tf.losses.meanSquaredError(yt[t % yt.length], tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(Xt[t % Xt.length], p.K1 as tf.Tensor2D), p.b1)), p.K2 as tf.Tensor2D), p.b2)) as tf.Scalar;
+  const times: number[] = [];
+  for (let t = 0; t < 300; t++) {
+    const t0 = performance.now();
+    const info = await opt.step(lossAt(t));
+    info?.release();
+    if (t >= 50) times.push(performance.now() - t0);
+  }
+  opt.dispose();
+  tf.dispose([...Xt, ...yt]);
+  return { backend: 'cpu', params: 13, medianMsPerStep: round(median(times)) };
+}
+
+async function main() {
+  const results: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}` };
+  results.core = benchCore();
+  results.mlp = await benchMlp();
+  const optional: [string, () => Promise<unknown>][] = [
+    ['basin', async () => (await import('./benchBasin')).benchBasin()],
+    ['transformer', async () => (await import('./benchTransformer')).benchTransformer()],
+  ];
+  if (browser) optional.push(['explainer', async () => (await import('./benchBrowser')).benchBrowser()]);
+  for (const [key, run] of optional) {
+    try {
+      results[key] = await run();
+    } catch (e) {
+      results[key] = { skipped: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify(results) + '\n');
+    return;
+  }
+  for (const [key, value] of Object.entries(results)) process.stdout.write(`${key.padEnd(12)} ${JSON.stringify(value)}\n`);
+}
+
+main();
