@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
-  plugins: [svelte({ compilerOptions: { runes: true } })],
+  plugins: [svelte()],
   // public/ is Vite's copied-as-is folder; static/ holds data the app fetches by URL (texts for the LM task).
   publicDir: 'public',
   base: './',
