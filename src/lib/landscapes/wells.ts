@@ -31,7 +31,8 @@ export const wells: Landscape = {
   domain: [[-2, 2.5], [-1.5, 1.5]],
   x0: [-0.45, 0.3],
   minima: [
-    { x: [-0.8, 0], kind: 'sharp', label: 'sharp well' },
+    // the sharp well's centre is (−0.8, 0); the flat well's tail pulls the minimum to x ≈ −0.7903 (Newton-refined)
+    { x: [-0.7903430625784127, 0], kind: 'sharp', label: 'sharp well' },
     { x: [0.8, 0], kind: 'flat', label: 'flat well' },
   ],
 };

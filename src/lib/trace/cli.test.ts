@@ -68,7 +68,8 @@ describe('scripts/trace.ts', () => {
     expect(out.trace.x).toHaveLength(21);
     expect(out.trace.loss).toHaveLength(21);
     for (const k of ['delta', 'm', 'vhat', 'eta']) expect(out.trace[k]).toHaveLength(20);
-    const [expected] = traceScene({ ...DEFAULT_LINK.scene, problem: 'wells', steps: 20 }, [runSpec('adasam', 'paper', { lr: 0.05, rho: 0.25 })]);
+    const [expected] = traceScene({ ...DEFAULT_LINK.scene, problem: 'wells', x0: null, steps: 20 }, [runSpec('adasam', 'paper', { lr: 0.05, rho: 0.25 })]);
+    expect(out.x0).toEqual([-0.45, 0.3]);
     expect(out).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 

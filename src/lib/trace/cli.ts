@@ -81,9 +81,10 @@ export function parseTraceArgs(argv: string[]): ParseResult {
   }
 
   const problem = (parsed.problem as string | undefined) ?? DEFAULT_LINK.scene.problem;
+  // The table's defaults, not the page's opening race: without --x0 a run starts at the problem's own x₀ (spec §8).
   if (!getLandscape(problem)) return fail(`--problem must be one of ${LANDSCAPE_IDS.join(', ')}`);
   const scene: SceneSettings = {
-    ...DEFAULT_LINK.scene,
+    ...(Object.fromEntries(SCENE_SETTINGS.map((s) => [s.name, s.default])) as unknown as SceneSettings),
     problem,
     ...Object.fromEntries(SCENE_SETTINGS.filter((s) => s.name in parsed).map((s) => [s.name, parsed[s.name]])),
   } as SceneSettings;

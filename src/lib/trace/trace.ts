@@ -1,11 +1,13 @@
 /**
  * What a share link computes, as plain JSON: one object per optimizer run, with the index
- * conventions of the golden files (spec §9.2). The `trace` command prints exactly this, and the
+ * conventions of the golden files (spec §9.2); `loss` is always the full landscape f(x_t), also in
+ * stochastic mode. The `trace` command prints exactly this, and the
  * 2-D page's "Export JSON" downloads exactly this, so a link and the command always agree.
  */
 import { getLandscape, type Landscape } from '../landscapes';
 import { CONFIG_KEYS, type OptimizerConfig } from '../optim/config';
-import { deterministic, runVec, type VecRun } from '../optim/run';
+import { runVec, type VecRun } from '../optim/run';
+import { DEFAULT_STOCHASTIC, isStochastic, makeObjective, type StochasticSettings } from '../landscapes/stochastic';
 import type { RunSpec, SceneSettings } from '../state/url';
 
 export interface TraceJson {
@@ -13,6 +15,8 @@ export interface TraceJson {
   optimizer: string;
   x0: [number, number];
   steps: number;
+  /** present only in stochastic mode (σ > 0): the minibatches every run of the link sees */
+  stochastic?: StochasticSettings;
   config: OptimizerConfig;
   status: 'ok' | 'diverged';
   trace: {
@@ -30,9 +34,15 @@ export function orderedConfig(c: OptimizerConfig): OptimizerConfig {
   return Object.fromEntries(CONFIG_KEYS.map((k) => [k, c[k]])) as unknown as OptimizerConfig;
 }
 
-/** Runs one optimizer on the scene's landscape. */
+/** The scene's stochastic mode, or null when σ = 0 (the exact landscape). */
+export function stochasticOf(scene: SceneSettings): StochasticSettings | null {
+  const s = { sigma: scene.sigma, batch: scene.batch, samples: DEFAULT_STOCHASTIC.samples, seed: scene.seed };
+  return isStochastic(s) ? s : null;
+}
+
+/** Runs one optimizer on the scene's landscape (with its seeded minibatches in stochastic mode). */
 export function runScene(land: Landscape, scene: SceneSettings, config: OptimizerConfig): VecRun {
-  return runVec(config, scene.x0 ?? land.x0, scene.steps, deterministic(land.f, land.grad));
+  return runVec(config, scene.x0 ?? land.x0, scene.steps, makeObjective(land, stochasticOf(scene)));
 }
 
 export function traceJson(land: Landscape, scene: SceneSettings, run: RunSpec, result: VecRun): TraceJson {
@@ -47,11 +57,13 @@ export function traceJson(land: Landscape, scene: SceneSettings, run: RunSpec, r
     trace.vhat = result.steps.map((r) => arr(r.vHat!));
     trace.eta = result.steps.map((r) => arr(r.eta!));
   }
+  const stochastic = stochasticOf(scene);
   return {
     problem: land.id,
     optimizer: run.family,
     x0: [...(scene.x0 ?? land.x0)] as [number, number],
     steps: scene.steps,
+    ...(stochastic ? { stochastic } : {}),
     config: orderedConfig(run.config),
     status: result.status,
     trace,
