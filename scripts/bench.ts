@@ -58,6 +58,20 @@ async function benchMlp() {
   return { backend: 'cpu', params: 13, medianMsPerStep: round(median(times)) };
 }
 
+/** Builds the app and serves it with `vite preview` on a free port for the browser figures. */
+async function withPreviewServer<T>(run: (baseURL: string) => Promise<T>): Promise<T> {
+  const { build, preview } = await import('vite');
+  await build({ logLevel: 'error' });
+  const server = await preview({ preview: { port: 4179, strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
+  try {
+    const url = server.resolvedUrls?.local[0];
+    if (!url) throw new Error('vite preview reported no URL');
+    return await run(url);
+  } finally {
+    await server.close();
+  }
+}
+
 async function main() {
   const results: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}` };
   results.core = benchCore();
@@ -66,7 +80,7 @@ async function main() {
     ['basin', async () => (await import('./benchBasin')).benchBasin()],
     ['transformer', async () => (await import('./benchTransformer')).benchTransformer()],
   ];
-  if (browser) optional.push(['explainer', async () => (await import('./benchBrowser')).benchBrowser()]);
+  if (browser) optional.push(['explainer', () => withPreviewServer((baseURL) => import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })))]);
   for (const [key, run] of optional) {
     try {
       results[key] = await run();
