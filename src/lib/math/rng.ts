@@ -62,8 +62,8 @@ export function makeRng(seed: number): Rng {
   };
 }
 
-/** Shuffles `items` in place (Fisher–Yates) and returns it. */
-export function shuffle<T>(rng: Rng, items: T[]): T[] {
+/** Shuffles `items` (an array or a typed array) in place (Fisher–Yates) and returns it. */
+export function shuffle<A extends { length: number; [i: number]: unknown }>(rng: Rng, items: A): A {
   for (let i = items.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const tmp = items[i];

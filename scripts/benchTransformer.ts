@@ -1,0 +1,134 @@
+/**
+ * Benchmark of the lab's transformer on the tfjs cpu backend in Node: median ms per AMSGrad
+ * step, per AdaSAM step, their ratio, and the share of an AdaSAM step spent outside the two
+ * gradient passes (the optimizer's update). Targets: AdaSAM ≤ 2.05 × AMSGrad, update ≤ 5 %.
+ *
+ * Benchmark model: 2 pre-LN blocks, d_model 64, 4 heads, MLP width 256, vocabulary 100,
+ * sequence length 32, batch 32, cross-entropy on the last position's 100-way output; tokens and
+ * labels are seeded random. Both optimizers use the torch preset (lr 1e-3, ρ = 0.05 for AdaSAM).
+ *
+ * How the update share is measured (two ways, both reported):
+ *   updateShare       = (AdaSAM step − two gradient passes) / AdaSAM step, where "two gradient
+ *                       passes" times exactly what TensorOptimizer differentiates: valueAndGrads
+ *                       at x and at x + δ (δ precomputed), with the same single loss readback.
+ *                       Everything else in a step (δ, m, v, v̂, η, x_{t+1}, the finiteness check,
+ *                       the readbacks of ‖s‖ and f(x+δ), disposal) counts as update.
+ *   directUpdateShare = an AdaSAM step on a loss whose gradient costs almost nothing
+ *                       (f = Σ c⊙x, one multiply per tensor), divided by the AdaSAM step: the
+ *                       update's own cost measured without subtraction noise.
+ * Medians over `steps` timed steps after `warmup` untimed ones; the step kinds are interleaved so
+ * drift (thermal, other processes) hits all of them alike.
+ *
+ * Run: npx tsx -e "import('./scripts/benchTransformer.ts').then(async m=>console.log(await m.benchTransformer()))"
+ */
+import * as tf from '@tensorflow/tfjs';
+import { recipe } from '../src/lib/optim/config';
+import { crossEntropy, forward, initParams, paramCount } from '../src/lib/tf/model/transformer';
+import { mapValueAndGrad, TensorOptimizer } from '../src/lib/tf/optimizer';
+import { makeRng } from '../src/lib/math/rng';
+import type { TensorMap } from '../src/lib/tf/tensorSpace';
+import type { ModelSettings } from '../src/lib/worker/trainerProtocol';
+
+export const BENCH_MODEL: ModelSettings = { layers: 2, dModel: 64, heads: 4, mlp: 256, dropout: 0, vocab: 100, seqLen: 32, head: 'classify', classes: 100 };
+export const BENCH_BATCH = 32;
+
+export interface BenchResult {
+  backend: string;
+  params: number;
+  steps: number;
+  amsgradMs: number;
+  adasamMs: number;
+  /** adasamMs / amsgradMs (target ≤ 2.05) */
+  ratio: number;
+  /** median time of the two gradient passes alone */
+  twoGradMs: number;
+  /** (adasamMs − twoGradMs) / adasamMs (target ≤ 0.05) */
+  updateShare: number;
+  /** AdaSAM step with a near-free gradient */
+  cheapStepMs: number;
+  /** cheapStepMs / adasamMs */
+  directUpdateShare: number;
+}
+
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function benchTransformer(opts: { steps?: number; warmup?: number } = {}): Promise<BenchResult> {
+  const steps = opts.steps ?? 20;
+  const warmup = opts.warmup ?? 3;
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const m = BENCH_MODEL;
+  const rng = makeRng(2024);
+  const tokens = tf.tensor2d(Int32Array.from({ length: BENCH_BATCH * m.seqLen }, () => rng.int(m.vocab)), [BENCH_BATCH, m.seqLen], 'int32');
+  const labels = tf.tensor1d(Int32Array.from({ length: BENCH_BATCH }, () => rng.int(m.classes)), 'int32');
+  const lossFn = (p: TensorMap) => crossEntropy(forward(p, tokens, m), labels, m.classes);
+  const x0 = initParams(m, 1);
+  const keys = Object.keys(x0);
+  const coef: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.onesLike(x0[k])]));
+  const cheapLoss = (p: TensorMap) => tf.addN(keys.map((k) => tf.sum(tf.mul(coef[k], p[k])))) as tf.Scalar;
+  const delta: TensorMap = tf.tidy(() => Object.fromEntries(keys.map((k) => [k, tf.mul(tf.onesLike(x0[k]), 1e-4)])));
+
+  const amsgrad = new TensorOptimizer(recipe('amsgrad', 'torch', { lr: 1e-3 }), x0);
+  const adasam = new TensorOptimizer(recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }), x0);
+  const cheap = new TensorOptimizer(recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }), x0);
+  const vg = mapValueAndGrad(lossFn, keys);
+
+  const time = async (f: () => Promise<void>) => {
+    const t0 = performance.now();
+    await f();
+    return performance.now() - t0;
+  };
+  const stepOf = (opt: TensorOptimizer, f: typeof lossFn) => async () => {
+    const info = await opt.step(f);
+    if (!info) throw new Error('benchmark step diverged');
+    info.release();
+  };
+  const twoGrads = async () => {
+    const loss = tf.tidy(() => {
+      const a = vg(adasam.params);
+      const xp: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.add(adasam.params[k], delta[k])]));
+      const b = vg(xp);
+      return tf.add(a.loss, tf.mul(0, b.loss)) as tf.Tensor; // keeps both passes alive, one readback like a step's
+    });
+    await loss.data();
+    loss.dispose();
+  };
+
+  const t = { ams: [] as number[], ada: [] as number[], grads: [] as number[], cheap: [] as number[] };
+  for (let i = 0; i < warmup + steps; i++) {
+    const ams = await time(stepOf(amsgrad, lossFn));
+    const ada = await time(stepOf(adasam, lossFn));
+    const grads = await time(twoGrads);
+    const ch = await time(stepOf(cheap, cheapLoss));
+    if (i >= warmup) {
+      t.ams.push(ams);
+      t.ada.push(ada);
+      t.grads.push(grads);
+      t.cheap.push(ch);
+    }
+  }
+  amsgrad.dispose();
+  adasam.dispose();
+  cheap.dispose();
+  tf.dispose([tokens, labels, ...Object.values(x0), ...Object.values(coef), ...Object.values(delta)]);
+
+  const amsgradMs = median(t.ams);
+  const adasamMs = median(t.ada);
+  const twoGradMs = median(t.grads);
+  const cheapStepMs = median(t.cheap);
+  return {
+    backend: tf.getBackend(),
+    params: paramCount(m),
+    steps,
+    amsgradMs,
+    adasamMs,
+    ratio: adasamMs / amsgradMs,
+    twoGradMs,
+    updateShare: (adasamMs - twoGradMs) / adasamMs,
+    cheapStepMs,
+    directUpdateShare: cheapStepMs / adasamMs,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Picking the tfjs backend for the transformer lab: WebGPU first, then WebGL, WASM and CPU.
+ *
+ * - A WebGPU adapter that reports itself as a fallback adapter (`adapter.info.isFallbackAdapter`,
+ *   or the older `adapter.isFallbackAdapter`) is a software rasteriser (SwiftShader): measured
+ *   ~10× slower than WebGL or WASM on the project's machines, so 'auto' skips it for those.
+ * - A lost WebGPU device (`device.lost`) is reported through `onDeviceLost`, so the worker can
+ *   rebuild on the next backend.
+ * - WASM: the backend's .wasm files are located with `new URL(relative path, import.meta.url)`,
+ *   which Vite rewrites into emitted asset URLs in the worker bundle (and serves from
+ *   node_modules in dev). Only the single-threaded builds are used: the threaded build needs
+ *   cross-origin isolation, which this site does not turn on (design/environment.md).
+ *   In Node the files are read from node_modules (`nodeWasmDir`).
+ *
+ * The backend packages are imported dynamically, so importing this module in Node does not
+ * register WebGPU or load WASM until asked.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, BackendPreference } from '../worker/trainerProtocol';
+
+export interface BackendChoice {
+  name: BackendName;
+  /** why this one, in words for the page */
+  reason: string;
+  /** backends tried before it and why they were not used */
+  fallbacks: string[];
+  isFallbackAdapter?: boolean;
+}
+
+export interface PickOptions {
+  /** called once if the WebGPU device is lost after it was picked */
+  onDeviceLost?: (message: string) => void;
+  /** Node: absolute directory of the wasm files, with a trailing slash */
+  nodeWasmDir?: string;
+  /** skip these (e.g. one that just failed) */
+  exclude?: BackendName[];
+}
+
+export const AUTO_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string };
+}
+
+/** What the WebGPU adapter says about itself; null when there is no WebGPU or no adapter. */
+async function probeWebGPU(): Promise<{ fallback: boolean; description: string } | null> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return null;
+  const fallback = Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
+  const description = [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  return { fallback, description };
+}
+
+async function register(name: BackendName, o: PickOptions): Promise<void> {
+  if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (o.nodeWasmDir) wasm.setWasmPaths(o.nodeWasmDir);
+    else {
+      wasm.setWasmPaths({
+        'tfjs-backend-wasm.wasm': new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url).href,
+        'tfjs-backend-wasm-simd.wasm': new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
+        'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
+      });
+    }
+  }
+}
+
+/** A tiny op and readback, so a backend that registers but cannot compute is caught here. */
+async function smokeTest(): Promise<void> {
+  const t = tf.tidy(() => tf.sum(tf.matMul(tf.ones([4, 4]), tf.ones([4, 4]))));
+  const v = (await t.data())[0];
+  t.dispose();
+  if (v !== 64) throw new Error(`smoke test returned ${v}, expected 64`);
+}
+
+/**
+ * Sets the tfjs backend. 'auto' tries webgpu → webgl → wasm → cpu and skips a fallback
+ * (software) WebGPU adapter; a named backend is tried first and the auto order follows if it
+ * fails. Never throws for a failed backend while one is left: cpu always works.
+ */
+export async function pickBackend(preference: BackendPreference, o: PickOptions = {}): Promise<BackendChoice> {
+  const fallbacks: string[] = [];
+  const order = preference === 'auto' ? AUTO_ORDER : [preference, ...AUTO_ORDER.filter((b) => b !== preference)];
+  let softwareGpu: string | null = null;
+  for (const name of order) {
+    if (o.exclude?.includes(name)) {
+      fallbacks.push(`${name}: failed earlier in this session`);
+      continue;
+    }
+    let isFallbackAdapter: boolean | undefined;
+    try {
+      if (name === 'webgpu') {
+        const probe = await probeWebGPU();
+        if (!probe) {
+          fallbacks.push('webgpu: not available in this browser');
+          continue;
+        }
+        isFallbackAdapter = probe.fallback;
+        if (probe.fallback && preference === 'auto') {
+          softwareGpu = probe.description;
+          fallbacks.push(`webgpu: the adapter (${probe.description}) is a software fallback, slower than WebGL/WASM`);
+          continue;
+        }
+      }
+      await register(name, o);
+      if (!(await tf.setBackend(name))) throw new Error('setBackend returned false');
+      await tf.ready();
+      await smokeTest();
+      if (name === 'webgpu' && o.onDeviceLost) watchDevice(o.onDeviceLost);
+      const reason =
+        preference === name
+          ? `${name} was asked for`
+          : fallbacks.length
+            ? `${name} is the fastest that works here`
+            : `${name} is the fastest backend`;
+      return { name, reason: softwareGpu && name !== 'webgpu' ? `${reason} (WebGPU here is software: ${softwareGpu})` : reason, fallbacks, isFallbackAdapter };
+    } catch (err) {
+      fallbacks.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  throw new Error(`no tfjs backend could start: ${fallbacks.join('; ')}`);
+}
+
+/** Reports a lost WebGPU device once (the browser resolves device.lost when it happens). */
+function watchDevice(onLost: (message: string) => void): void {
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
+  device?.lost?.then((info) => {
+    if (info?.reason !== 'destroyed') onLost(`WebGPU device lost: ${info?.message || info?.reason || 'no reason given'}`);
+  });
+}
+
+/**
+ * A memory budget for the "too large" check, in bytes, and the largest single buffer allowed.
+ * GPU backends cannot report free memory, so these are conservative figures for a laptop GPU;
+ * WASM is bound by its 4 GiB heap (2 GiB usable in practice), CPU by the JS heap.
+ */
+export function memoryBudget(name: BackendName): { total: number; buffer: number } {
+  const GiB = 1024 ** 3;
+  switch (name) {
+    case 'webgpu':
+      return { total: 1.5 * GiB, buffer: 128 * 1024 ** 2 }; // WebGPU's default maxStorageBufferBindingSize
+    case 'webgl':
+      return { total: 1 * GiB, buffer: 256 * 1024 ** 2 };
+    case 'wasm':
+      return { total: 1.5 * GiB, buffer: 512 * 1024 ** 2 };
+    case 'cpu':
+      return { total: 2 * GiB, buffer: 1 * GiB };
+  }
+}

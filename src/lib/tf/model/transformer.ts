@@ -1,0 +1,252 @@
+/**
+ * A small functional transformer for the lab (nanoGPT-shaped, Radford et al. 2019 / Vaswani et
+ * al. 2017 with pre-LayerNorm, Xiong et al. 2020):
+ *
+ *   h₀ = E[tokens] + P[0:T]
+ *   for each block:  h ← h + Drop(Attn(LN₁(h)))      Attn = softmax(QKᵀ/√d_h + M)·V, then W_o
+ *                    h ← h + Drop(MLP(LN₂(h)))        MLP  = GELU(h W₁ + b₁) W₂ + b₂
+ *   logits = LN_f(h) W_head + b_head   (lm: every position; classify: the last position)
+ *
+ * M is the causal mask (−1e9 above the diagonal) for the LM head; classification attends in
+ * both directions. All sequences have the task's fixed length, so there is no padding.
+ *
+ * FUNCTIONAL: the parameters are a TensorMap passed into forward(), never tf.Variables, so
+ * TensorOptimizer can evaluate the loss at x and at x + δ without mutating anything.
+ * Dropout masks are made by the caller (makeDropoutMasks) and passed in, so both gradient passes
+ * of a SAM step use the same mask.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSettings, ModelShape } from '../../worker/trainerProtocol';
+import { makeRng, mixSeed, shuffle, STREAM, type Rng } from '../rng';
+import type { TensorMap } from '../tensorSpace';
+import { constantInit, normalInit } from './seededInit';
+
+export type { ModelSettings, ModelShape };
+
+/** One mask per block and branch, each [B, T, D] with entries 0 or 1/(1 − p). */
+export interface DropoutMasks {
+  attn: tf.Tensor3D[];
+  mlp: tf.Tensor3D[];
+}
+
+export interface ForwardOptions {
+  /** defaults to settings.head === 'lm' */
+  causal?: boolean;
+  /** applied only when given (training); evaluation passes none */
+  dropoutMasks?: DropoutMasks | null;
+}
+
+const LN_EPS = 1e-5;
+const INIT_STD = 0.02;
+
+/** Human-readable problems with the settings (empty when they fit the lab's ranges). */
+export function checkModel(s: ModelSettings): string[] {
+  const errors: string[] = [];
+  const intIn = (x: number, lo: number, hi: number) => Number.isInteger(x) && x >= lo && x <= hi;
+  if (!intIn(s.layers, 1, 4)) errors.push(`layers must be 1–4; got ${s.layers}`);
+  if (!intIn(s.dModel, 32, 128)) errors.push(`d_model must be 32–128; got ${s.dModel}`);
+  if (!intIn(s.heads, 1, 8)) errors.push(`heads must be 1–8; got ${s.heads}`);
+  else if (s.dModel % s.heads !== 0) errors.push(`heads (${s.heads}) must divide d_model (${s.dModel})`);
+  if (!intIn(s.mlp, 8, 1024)) errors.push(`MLP width must be 8–1024; got ${s.mlp}`);
+  if (!intIn(s.seqLen, 1, 64)) errors.push(`sequence length must be 1–64; got ${s.seqLen}`);
+  if (!intIn(s.vocab, 2, 4096)) errors.push(`vocabulary must be 2–4096; got ${s.vocab}`);
+  if (!intIn(s.classes, 2, 4096)) errors.push(`classes must be 2–4096; got ${s.classes}`);
+  if (!(s.dropout >= 0 && s.dropout < 0.9)) errors.push(`dropout must be in [0, 0.9); got ${s.dropout}`);
+  return errors;
+}
+
+/** Parameter names and shapes, in the fixed order of initParams (x is flattened in this order, spec §8.3). */
+export function paramShapes(s: ModelSettings): { name: string; shape: number[]; group: string }[] {
+  const D = s.dModel;
+  const out = [
+    { name: 'tokEmb', shape: [s.vocab, D], group: 'embed' },
+    { name: 'posEmb', shape: [s.seqLen, D], group: 'embed' },
+  ];
+  for (let l = 0; l < s.layers; l++) {
+    const b = `block${l}`;
+    out.push(
+      { name: `${b}.ln1.g`, shape: [D], group: b },
+      { name: `${b}.ln1.b`, shape: [D], group: b },
+      { name: `${b}.attn.wqkv`, shape: [D, 3 * D], group: b },
+      { name: `${b}.attn.bqkv`, shape: [3 * D], group: b },
+      { name: `${b}.attn.wo`, shape: [D, D], group: b },
+      { name: `${b}.attn.bo`, shape: [D], group: b },
+      { name: `${b}.ln2.g`, shape: [D], group: b },
+      { name: `${b}.ln2.b`, shape: [D], group: b },
+      { name: `${b}.mlp.w1`, shape: [D, s.mlp], group: b },
+      { name: `${b}.mlp.b1`, shape: [s.mlp], group: b },
+      { name: `${b}.mlp.w2`, shape: [s.mlp, D], group: b },
+      { name: `${b}.mlp.b2`, shape: [D], group: b },
+    );
+  }
+  out.push(
+    { name: 'lnf.g', shape: [D], group: 'head' },
+    { name: 'lnf.b', shape: [D], group: 'head' },
+    { name: 'head.w', shape: [D, s.classes], group: 'head' },
+    { name: 'head.b', shape: [s.classes], group: 'head' },
+  );
+  return out;
+}
+
+export const paramCount = (s: ModelSettings): number =>
+  paramShapes(s).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+
+/**
+ * GPT-2 initialisation: weights N(0, 0.02²), the residual projections (W_o, W₂) scaled by
+ * 1/√(2·layers), biases 0, LayerNorm gains 1. Same seed → identical weights on every backend.
+ */
+export function initParams(s: ModelSettings, seed: number): TensorMap {
+  const residualStd = INIT_STD / Math.sqrt(2 * s.layers);
+  const params: TensorMap = {};
+  for (const { name, shape } of paramShapes(s)) {
+    const leaf = name.slice(name.lastIndexOf('.') + 1);
+    if (leaf === 'g') params[name] = constantInit(shape, 1);
+    else if (shape.length === 1) params[name] = constantInit(shape, 0);
+    else params[name] = normalInit(shape, name.endsWith('wo') || name.endsWith('w2') ? residualStd : INIT_STD, seed, name);
+  }
+  return params;
+}
+
+/**
+ * Dropout masks for one step, drawn on the CPU from (seed, step) so they are identical on every
+ * backend and for every optimizer of a race; null when dropout is off.
+ */
+export function makeDropoutMasks(s: ModelSettings, batch: number, seed: number, step: number): DropoutMasks | null {
+  if (!(s.dropout > 0)) return null;
+  const rng = makeRng(mixSeed(seed, STREAM.dropout, step));
+  const n = batch * s.seqLen * s.dModel;
+  const keep = 1 / (1 - s.dropout);
+  const one = () => {
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = rng.uniform() < s.dropout ? 0 : keep;
+    return tf.tensor3d(values, [batch, s.seqLen, s.dModel]);
+  };
+  return { attn: Array.from({ length: s.layers }, one), mlp: Array.from({ length: s.layers }, one) };
+}
+
+export const disposeMasks = (m: DropoutMasks | null): void => {
+  if (m) tf.dispose([...m.attn, ...m.mlp]);
+};
+
+/** LayerNorm over the last axis. */
+function layerNorm(x: tf.Tensor3D, g: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  const { mean, variance } = tf.moments(x, -1, true); // [B, T, 1] each
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), g), b) as tf.Tensor3D; // [B, T, D]
+}
+
+/** x [B, T, In] · w [In, Out] + b [Out] → [B, T, Out], as one 2-D matMul. */
+function dense(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  const [B, T, In] = x.shape;
+  const y = tf.add(tf.matMul(tf.reshape(x, [B * T, In]) as tf.Tensor2D, w as tf.Tensor2D), b); // [B*T, Out]
+  return tf.reshape(y, [B, T, w.shape[1]!]) as tf.Tensor3D; // [B, T, Out]
+}
+
+/** Additive attention mask: 0 on and below the diagonal, −1e9 above (future positions). */
+function causalMask(T: number): tf.Tensor2D {
+  const lower = tf.linalg.bandPart(tf.ones([T, T]), -1, 0); // [T, T] 1 where j ≤ i
+  return tf.mul(tf.sub(1, lower), -1e9) as tf.Tensor2D; // [T, T]
+}
+
+function attention(x: tf.Tensor3D, p: TensorMap, pre: string, heads: number, causal: boolean): tf.Tensor3D {
+  const [B, T, D] = x.shape;
+  const dh = D / heads;
+  const qkv = dense(x, p[`${pre}.wqkv`], p[`${pre}.bqkv`]); // [B, T, 3D]
+  const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, dh]
+  const [q, k, v] = tf.split(qkv, 3, 2).map(split); // [B, H, T, dh] each
+  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)) as tf.Tensor4D; // [B, H, T, T]
+  if (causal) scores = tf.add(scores, causalMask(T)); // [B, H, T, T]
+  const weights = tf.softmax(scores, -1); // [B, H, T, T]
+  const out = tf.matMul(weights, v); // [B, H, T, dh]
+  const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B, T, D]) as tf.Tensor3D; // [B, T, D]
+  return dense(merged, p[`${pre}.wo`], p[`${pre}.bo`]); // [B, T, D]
+}
+
+function mlp(x: tf.Tensor3D, p: TensorMap, pre: string): tf.Tensor3D {
+  const h = dense(x, p[`${pre}.w1`], p[`${pre}.b1`]); // [B, T, M]
+  // GELU, tanh approximation (GPT-2): ½h(1 + tanh(√(2/π)(h + 0.044715h³)))
+  const inner = tf.mul(tf.add(h, tf.mul(tf.mul(tf.square(h), h), 0.044715)), Math.sqrt(2 / Math.PI)); // [B, T, M]
+  const gelu = tf.mul(tf.mul(h, 0.5), tf.add(1, tf.tanh(inner))) as tf.Tensor3D; // [B, T, M]
+  return dense(gelu, p[`${pre}.w2`], p[`${pre}.b2`]); // [B, T, D]
+}
+
+/**
+ * Logits for int32 tokens [B, T]: [B, C] for the classify head (last position), [B, T, C] for lm.
+ * Call inside tf.tidy (or a gradient function); nothing here disposes.
+ */
+export function forward(params: TensorMap, tokens: tf.Tensor2D, s: ModelSettings, opts: ForwardOptions = {}): tf.Tensor {
+  const [B, T] = tokens.shape;
+  const causal = opts.causal ?? s.head === 'lm';
+  const masks = opts.dropoutMasks ?? null;
+  const pos = tf.slice(params.posEmb, [0, 0], [T, s.dModel]); // [T, D]
+  // The lookup is a one-hot matMul, not tf.gather: gather's gradient (UnsortedSegmentSum) costs
+  // O(V·B·T·D) on the cpu backend and took 35 % of a training step on the benchmark model.
+  const oneHot = tf.oneHot(tf.reshape(tokens, [B * T]) as tf.Tensor1D, s.vocab); // [B*T, V]
+  const emb = tf.reshape(tf.matMul(oneHot, params.tokEmb as tf.Tensor2D), [B, T, s.dModel]); // [B, T, D]
+  let h = tf.add(emb, pos) as tf.Tensor3D; // [B, T, D]
+  for (let l = 0; l < s.layers; l++) {
+    const b = `block${l}`;
+    let a = attention(layerNorm(h, params[`${b}.ln1.g`], params[`${b}.ln1.b`]), params, `${b}.attn`, s.heads, causal); // [B, T, D]
+    if (masks) a = tf.mul(a, masks.attn[l]); // [B, T, D]
+    h = tf.add(h, a); // [B, T, D]
+    let m = mlp(layerNorm(h, params[`${b}.ln2.g`], params[`${b}.ln2.b`]), params, `${b}.mlp`); // [B, T, D]
+    if (masks) m = tf.mul(m, masks.mlp[l]); // [B, T, D]
+    h = tf.add(h, m); // [B, T, D]
+  }
+  h = layerNorm(h, params['lnf.g'], params['lnf.b']); // [B, T, D]
+  if (s.head === 'classify') {
+    const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, s.dModel]), [B, s.dModel]) as tf.Tensor2D; // [B, D]
+    return tf.add(tf.matMul(last, params['head.w'] as tf.Tensor2D), params['head.b']); // [B, C]
+  }
+  return dense(h, params['head.w'], params['head.b']); // [B, T, C]
+}
+
+/**
+ * Mean cross-entropy. classify: logits [B, C], targets int32 [B]. lm: logits [B, T, C], targets
+ * int32 [B, T] where −1 marks positions without loss (they get weight 0).
+ */
+export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, classes: number): tf.Scalar {
+  const C = classes;
+  const flatLogits = tf.reshape(logits, [-1, C]) as tf.Tensor2D; // [N, C]
+  const flatTargets = tf.reshape(targets, [-1]) as tf.Tensor1D; // [N]
+  const valid = tf.cast(tf.greaterEqual(flatTargets, 0), 'float32'); // [N]
+  const oneHot = tf.oneHot(tf.maximum(flatTargets, tf.scalar(0, 'int32')) as tf.Tensor1D, C); // [N, C]
+  const logp = tf.logSoftmax(flatLogits); // [N, C]
+  const nll = tf.neg(tf.sum(tf.mul(oneHot, logp), -1)); // [N]
+  return tf.div(tf.sum(tf.mul(nll, valid)), tf.maximum(tf.sum(valid), 1)) as tf.Scalar;
+}
+
+/** Loss and the counts for accuracy: correct predictions and counted positions. */
+export function lossAndAccuracy(logits: tf.Tensor, targets: tf.Tensor, classes: number): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
+  const flatLogits = tf.reshape(logits, [-1, classes]); // [N, C]
+  const flatTargets = tf.reshape(targets, [-1]); // [N]
+  const valid = tf.cast(tf.greaterEqual(flatTargets, 0), 'float32'); // [N]
+  const hit = tf.cast(tf.equal(tf.argMax(flatLogits, -1), flatTargets), 'float32'); // [N]
+  return {
+    loss: crossEntropy(logits, targets, classes),
+    correct: tf.sum(tf.mul(hit, valid)) as tf.Scalar,
+    count: tf.sum(valid) as tf.Scalar,
+  };
+}
+
+/**
+ * Rough peak memory of training in bytes, for the "too large for this backend" check before
+ * training starts: per run, x, m, v, v̂ plus a step's s, δ, g, η, x+δ and x_{t+1} (10 copies of
+ * the parameters), plus the activations a backward pass keeps (about 3× the forward's: the
+ * tensors, their gradients and temporaries), for one gradient pass at a time.
+ */
+export function estimateBytes(s: ModelSettings, batch: number, runs = 1): number {
+  const P = paramCount(s);
+  const BT = batch * s.seqLen;
+  const perBlock = BT * (10 * s.dModel + 3 * s.mlp) + 3 * batch * s.heads * s.seqLen * s.seqLen;
+  const logits = (s.head === 'lm' ? BT : batch) * s.classes * 3;
+  const activations = 3 * (s.layers * perBlock + BT * s.dModel * 3 + logits);
+  return 4 * (10 * P * runs + activations);
+}
+
+/** The largest single tensor of a step in bytes (attention scores or logits), for per-buffer limits. */
+export function largestTensorBytes(s: ModelSettings, batch: number): number {
+  const scores = batch * s.heads * s.seqLen * s.seqLen;
+  const logits = (s.head === 'lm' ? batch * s.seqLen : batch) * s.classes;
+  const hidden = batch * s.seqLen * Math.max(s.mlp, 3 * s.dModel);
+  return 4 * Math.max(scores, logits, hidden, s.vocab * s.dModel);
+}

@@ -1,0 +1,470 @@
+/**
+ * The training worker's logic as a plain class, so Node tests can drive it with the cpu backend
+ * exactly as the worker does (trainer.worker.ts only wires `postMessage` to it).
+ *
+ * Every ToTrainer message goes through `handle`, which never throws: failures become `error`
+ * messages (trainerProtocol.ts documents each message). Training rounds and on-demand requests
+ * (hessian, slice, speed-up) take turns through one lock, and the loop yields to the event loop
+ * between rounds, so pause/stop/cancel messages are seen promptly and the page never waits on a
+ * long computation.
+ *
+ * Backend failure: a lost WebGPU device (or a step that throws on a GPU backend) makes the
+ * worker pick the next backend, say so (`backend-fallback`), rebuild the race from the same seed
+ * and start training again from step 0: optimizer state cannot be read back from a lost device.
+ */
+import { ConfigError, validateConfig } from '../optim/config';
+import { AUTO_ORDER, memoryBudget, pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
+import { describeExample, makeTask, type Dataset } from '../tf/data';
+import { checkModel, estimateBytes, largestTensorBytes, paramCount, paramShapes } from '../tf/model/transformer';
+import { hessianTopEigen, lossSlice, Race, speedupExperiment } from '../tf/train';
+import type {
+  BackendName,
+  FromTrainer,
+  LabSettings,
+  ModelSettings,
+  RunState,
+  StepMetrics,
+  TextName,
+  ToTrainer,
+} from './trainerProtocol';
+
+export interface HandlerDeps {
+  /** postMessage (with optional transfer list) */
+  post: (msg: FromTrainer, transfer?: Transferable[]) => void;
+  /** texts of the char-LM task */
+  texts?: Partial<Record<TextName, string>>;
+  /** replaces pickBackend (tests pin 'cpu') */
+  pickBackend?: (pref: LabSettings['backend'], o: PickOptions) => Promise<BackendChoice>;
+  /** lets queued messages run; default: a macrotask (setTimeout 0) */
+  yieldToEvents?: () => Promise<void>;
+  /** step-metrics are batched and sent at most this often (ms); default 50 */
+  flushMs?: number;
+}
+
+const MiB = 1024 * 1024;
+const fmtMiB = (b: number) => `${(b / MiB).toFixed(0)} MiB`;
+
+/** A message for the page from anything thrown. */
+const messageOf = (err: unknown): string =>
+  err instanceof ConfigError ? `${err.message}` : err instanceof Error ? err.message : String(err);
+
+export class TrainerHandlers {
+  readonly #d: Required<Omit<HandlerDeps, 'texts'>> & { texts: Partial<Record<TextName, string>> };
+  #settings: LabSettings | null = null;
+  #model: ModelSettings | null = null;
+  #data: Dataset | null = null;
+  #race: Race | null = null;
+  #backend: BackendName | null = null;
+  #failedBackends: BackendName[] = [];
+  #backendLost: string | null = null;
+  #state: RunState = 'idle';
+  #looping = false;
+  #etaMatrix = 'block0.attn.wqkv';
+  #cancelled = new Set<number>();
+  #chain: Promise<unknown> = Promise.resolve();
+  #pending: StepMetrics[] = [];
+  #lastFlush = 0;
+
+  constructor(deps: HandlerDeps) {
+    this.#d = {
+      post: deps.post,
+      texts: deps.texts ?? {},
+      pickBackend: deps.pickBackend ?? pickBackend,
+      yieldToEvents: deps.yieldToEvents ?? (() => new Promise((r) => setTimeout(r, 0))),
+      flushMs: deps.flushMs ?? 50,
+    };
+  }
+
+  get state(): RunState {
+    return this.#state;
+  }
+
+  /** The race built by init (tests inspect it). */
+  get race(): Race | null {
+    return this.#race;
+  }
+
+  /** Handles one message; resolves when its work is done (for start/resume: when training stops). */
+  async handle(msg: ToTrainer): Promise<void> {
+    try {
+      switch (msg.type) {
+        case 'init':
+          return await this.#init(msg.settings);
+        case 'start':
+          return await this.#start(true);
+        case 'resume':
+          return await this.#start(false);
+        case 'pause':
+          if (this.#state === 'running') this.#setState('paused');
+          return;
+        case 'stop':
+          if (this.#state === 'running' || this.#state === 'paused') this.#setState('stopped');
+          return;
+        case 'eta-matrix':
+          this.#etaMatrix = msg.param;
+          return;
+        case 'hessian':
+          return await this.#hessian(msg);
+        case 'slice':
+          return await this.#slice(msg);
+        case 'speedup':
+          return await this.#speedup(msg);
+        case 'cancel':
+          this.#cancelled.add(msg.requestId);
+          return;
+        case 'dispose':
+          this.#setState('stopped');
+          await this.#exclusive(async () => this.#disposeRace());
+          return;
+        default:
+          this.#error('settings', `unknown message ${JSON.stringify((msg as { type?: unknown }).type)}`, true);
+      }
+    } catch (err) {
+      this.#error('train', messageOf(err), true);
+    }
+  }
+
+  // ─── init ──────────────────────────────────────────────────────────────────────────────────
+
+  async #init(settings: LabSettings): Promise<void> {
+    this.#setState('stopped');
+    await this.#exclusive(async () => {
+      this.#disposeRace();
+      this.#settings = null;
+      const problems = checkLab(settings);
+      if (problems.length) return this.#error('settings', problems.join('; '), true);
+      let choice: BackendChoice;
+      try {
+        choice = await this.#d.pickBackend(settings.backend, this.#pickOptions());
+      } catch (err) {
+        return this.#error('backend', messageOf(err), false);
+      }
+      this.#backend = choice.name;
+      this.#d.post({ type: 'backend-info', ...choice });
+      await this.#build(settings);
+    });
+  }
+
+  #pickOptions(): PickOptions {
+    return {
+      exclude: this.#failedBackends,
+      onDeviceLost: (message) => {
+        this.#backendLost = message;
+      },
+    };
+  }
+
+  /** Task, model, memory check and race for `settings` on the current backend; posts ready or error. */
+  async #build(settings: LabSettings): Promise<boolean> {
+    let data: Dataset;
+    try {
+      data = makeTask(settings.task, settings.seed, this.#d.texts);
+    } catch (err) {
+      this.#error('settings', `task: ${messageOf(err)}`, true);
+      return false;
+    }
+    const model: ModelSettings = { ...settings.model, vocab: data.vocab, seqLen: data.seqLen, head: data.head, classes: data.classes };
+    const modelProblems = checkModel(model);
+    if (modelProblems.length) {
+      this.#error('settings', `model: ${modelProblems.join('; ')}`, true);
+      return false;
+    }
+    const bytes = estimateBytes(model, settings.batch, settings.runs.length);
+    const budget = memoryBudget(this.#backend ?? 'cpu');
+    const largest = largestTensorBytes(model, settings.batch);
+    if (bytes > budget.total || largest > budget.buffer) {
+      this.#error(
+        'settings',
+        `the model is too large for ${this.#backend}: training needs about ${fmtMiB(bytes)} (largest tensor ${fmtMiB(largest)}), ` +
+          `the budget is ${fmtMiB(budget.total)} (buffers up to ${fmtMiB(budget.buffer)}). Use a smaller batch, d_model, MLP width or fewer runs.`,
+        true,
+      );
+      return false;
+    }
+    for (const r of settings.runs) {
+      try {
+        validateConfig({ ...r.config });
+      } catch (err) {
+        this.#error('settings', `${r.label}: ${messageOf(err)}`, true);
+        return false;
+      }
+    }
+    this.#race = new Race({
+      model,
+      data,
+      runs: settings.runs,
+      batch: settings.batch,
+      seed: settings.seed,
+      snapshotEvery: settings.snapshotEvery ?? Math.max(1, Math.round(settings.steps / 50)),
+    });
+    await this.#race.snapshotInitial();
+    this.#settings = settings;
+    this.#model = model;
+    this.#data = data;
+    if (settings.etaMatrix) this.#etaMatrix = settings.etaMatrix;
+    this.#d.post({
+      type: 'ready',
+      task: { kind: settings.task.kind, trainSize: data.train.n, testSize: data.test.n, tokens: data.tokens, model, example: describeExample(data) },
+      params: paramShapes(model),
+      paramCount: paramCount(model),
+      estimatedBytes: bytes,
+      runs: settings.runs.map((r) => r.label),
+    });
+    this.#setState('idle');
+    return true;
+  }
+
+  // ─── training loop ─────────────────────────────────────────────────────────────────────────
+
+  async #start(fromScratch: boolean): Promise<void> {
+    if (!this.#race || !this.#settings) return this.#error('train', 'nothing to train: send init first', true);
+    if (this.#looping) {
+      if (this.#state === 'paused') this.#setState('running');
+      return;
+    }
+    if (!fromScratch && this.#state !== 'paused') return;
+    if (fromScratch && this.#race.step > 0) {
+      const ok = await this.#exclusive(async () => {
+        this.#disposeRace();
+        return this.#build(this.#settings!);
+      });
+      if (!ok) return;
+    }
+    await this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    const s = this.#settings!;
+    const etaEvery = s.etaEvery ?? s.evalEvery;
+    this.#looping = true;
+    this.#setState('running');
+    try {
+      if (this.#race!.step === 0) await this.#exclusive(() => this.#evaluateAll());
+      while (this.#state === 'running') {
+        const race = this.#race;
+        if (!race || !race.active || race.step >= s.steps) break;
+        const failed = await this.#exclusive(async () => {
+          const next = race.step + 1;
+          const wantEta = etaEvery > 0 && next % etaEvery === 0;
+          try {
+            if (this.#backendLost) throw new Error(this.#backendLost);
+            const results = await race.round(wantEta ? { heatmap: this.#etaMatrix } : undefined);
+            for (const r of results) {
+              if (r.kind === 'step') {
+                this.#pending.push(r.metrics);
+                if (r.eta) this.#d.post({ type: 'eta-stats', run: r.metrics.run, step: r.metrics.step, histograms: r.eta.histograms, heatmap: r.eta.heatmap });
+              } else if (r.kind === 'diverged') {
+                this.#d.post({ type: 'diverged', run: r.run, step: r.step, message: r.message });
+              }
+            }
+            for (const r of results) {
+              if (r.kind === 'step' && (r.metrics.step % s.evalEvery === 0 || r.metrics.step === s.steps)) {
+                this.#flush();
+                this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(r.metrics.run) });
+              }
+            }
+            return null;
+          } catch (err) {
+            return messageOf(err);
+          }
+        });
+        if (failed !== null && !(await this.#fallBack(failed))) break;
+        if (performance.now() - this.#lastFlush >= this.#d.flushMs) this.#flush();
+        await this.#d.yieldToEvents();
+      }
+    } finally {
+      this.#flush();
+      this.#looping = false;
+    }
+    if (this.#state === 'running') this.#setState('done');
+  }
+
+  /**
+   * After a failed step: on a GPU backend (or after a device loss) move to the next backend and
+   * rebuild; otherwise report the error and stop. Returns whether training can go on.
+   */
+  async #fallBack(message: string): Promise<boolean> {
+    const from = this.#backend;
+    const gpu = from === 'webgpu' || from === 'webgl';
+    if (!from || (!gpu && !this.#backendLost)) {
+      this.#error('train', message, true);
+      this.#setState('stopped');
+      return false;
+    }
+    this.#failedBackends.push(from);
+    this.#backendLost = null;
+    return this.#exclusive(async () => {
+      this.#disposeRace();
+      let choice: BackendChoice;
+      try {
+        choice = await this.#d.pickBackend('auto', this.#pickOptions());
+      } catch (err) {
+        this.#error('backend', messageOf(err), false);
+        this.#setState('stopped');
+        return false;
+      }
+      this.#backend = choice.name;
+      this.#d.post({ type: 'backend-fallback', from, to: choice.name, message: `${message}. Training restarts from step 0 on ${choice.name}.` });
+      this.#d.post({ type: 'backend-info', ...choice });
+      const ok = await this.#build(this.#settings!);
+      if (ok) {
+        this.#setState('running');
+        await this.#evaluateAll();
+      } else this.#setState('stopped');
+      return ok;
+    });
+  }
+
+  async #evaluateAll(): Promise<void> {
+    const race = this.#race;
+    if (!race) return;
+    for (let i = 0; i < race.runs.length; i++) {
+      if (race.runs[i].opt.status === 'ok') this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(i) });
+    }
+  }
+
+  // ─── requests ──────────────────────────────────────────────────────────────────────────────
+
+  #runFor(run: number) {
+    const race = this.#race;
+    if (!race) throw new Error('nothing trained yet: send init first');
+    if (!(run >= 0 && run < race.runs.length)) throw new Error(`no run ${run}`);
+    return { race, r: race.runs[run] };
+  }
+
+  async #request(requestId: number, work: () => Promise<void>): Promise<void> {
+    await this.#exclusive(async () => {
+      try {
+        if (!this.#cancelled.has(requestId)) await work();
+      } catch (err) {
+        this.#error('request', messageOf(err), true, requestId);
+      } finally {
+        this.#cancelled.delete(requestId);
+      }
+    });
+  }
+
+  #hessian(m: Extract<ToTrainer, { type: 'hessian' }>): Promise<void> {
+    return this.#request(m.requestId, async () => {
+      const { race, r } = this.#runFor(m.run);
+      const fixed = race.fixedLoss();
+      try {
+        const iters = Math.max(1, Math.min(200, Math.floor(m.iters)));
+        const { lambdaMax, history } = await hessianTopEigen(r.opt.params, fixed.lossFn, {
+          iters,
+          seed: race.seed,
+          shouldStop: () => this.#cancelled.has(m.requestId),
+        });
+        if (!this.#cancelled.has(m.requestId)) {
+          this.#d.post({ type: 'hessian', requestId: m.requestId, run: m.run, step: r.step, lambdaMax, iters: history.length, history });
+        }
+      } finally {
+        fixed.dispose();
+      }
+    });
+  }
+
+  #slice(m: Extract<ToTrainer, { type: 'slice' }>): Promise<void> {
+    return this.#request(m.requestId, async () => {
+      const { race, r } = this.#runFor(m.run);
+      const n = Math.max(2, Math.min(41, Math.floor(m.n)));
+      const fixed = race.fixedLoss();
+      try {
+        const out = await lossSlice(r.opt.params, fixed.lossFn, {
+          directions: m.directions,
+          n,
+          span: m.span,
+          seed: race.seed,
+          config: r.config,
+          snapshots: r.snapshots,
+          shouldStop: () => this.#cancelled.has(m.requestId),
+          onProgress: async (done, total) => {
+            this.#d.post({ type: 'slice-progress', requestId: m.requestId, done, total });
+            await this.#d.yieldToEvents();
+          },
+        });
+        if (out) {
+          this.#d.post(
+            { type: 'slice-done', requestId: m.requestId, result: { run: m.run, step: r.step, directions: m.directions, n, span: m.span, ...out } },
+            [out.grid.buffer],
+          );
+        }
+      } finally {
+        fixed.dispose();
+      }
+    });
+  }
+
+  #speedup(m: Extract<ToTrainer, { type: 'speedup' }>): Promise<void> {
+    return this.#request(m.requestId, async () => {
+      const race = this.#race;
+      if (!race || !this.#model || !this.#data) throw new Error('nothing to train: send init first');
+      const config = validateConfig({ ...m.config });
+      if (!m.batches.length || m.batches.some((b) => !(Number.isInteger(b) && b >= 1 && b <= 1024))) throw new Error('batch sizes must be integers in [1, 1024]');
+      let last = 0;
+      const curves = await speedupExperiment({
+        model: this.#model,
+        data: this.#data,
+        x0: race.x0,
+        config,
+        batches: m.batches,
+        steps: Math.max(1, Math.floor(m.steps)),
+        seed: race.seed,
+        shouldStop: () => this.#cancelled.has(m.requestId),
+        onProgress: async (batch, step, total) => {
+          if (step === total || performance.now() - last > 100) {
+            last = performance.now();
+            this.#d.post({ type: 'speedup-progress', requestId: m.requestId, batch, step, total });
+            await this.#d.yieldToEvents();
+          }
+        },
+      });
+      if (!this.#cancelled.has(m.requestId)) {
+        this.#d.post({ type: 'speedup-done', requestId: m.requestId, curves }, curves.map((c) => c.losses.buffer as ArrayBuffer));
+      }
+    });
+  }
+
+  // ─── plumbing ──────────────────────────────────────────────────────────────────────────────
+
+  #exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const result = this.#chain.then(f);
+    this.#chain = result.catch(() => undefined);
+    return result;
+  }
+
+  #flush(): void {
+    this.#lastFlush = performance.now();
+    if (!this.#pending.length) return;
+    this.#d.post({ type: 'step-metrics', metrics: this.#pending });
+    this.#pending = [];
+  }
+
+  #setState(state: RunState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#d.post({ type: 'status', state, step: this.#race?.step ?? 0 });
+  }
+
+  #error(phase: Extract<FromTrainer, { type: 'error' }>['phase'], message: string, recoverable: boolean, requestId?: number): void {
+    this.#d.post({ type: 'error', phase, message, recoverable, ...(requestId === undefined ? {} : { requestId }) });
+  }
+
+  #disposeRace(): void {
+    this.#race?.dispose();
+    this.#race = null;
+  }
+}
+
+/** Problems with the lab settings that do not need the task or a backend (empty when fine). */
+export function checkLab(s: LabSettings): string[] {
+  const out: string[] = [];
+  const int = (x: number, lo: number, hi: number) => Number.isInteger(x) && x >= lo && x <= hi;
+  if (!Array.isArray(s.runs) || s.runs.length < 1 || s.runs.length > 8) out.push('a race needs 1–8 optimizers');
+  if (!int(s.batch, 1, 1024)) out.push(`batch must be an integer in [1, 1024]; got ${s.batch}`);
+  if (!int(s.steps, 1, 1_000_000)) out.push(`steps must be a positive integer; got ${s.steps}`);
+  if (!int(s.evalEvery, 1, 1_000_000)) out.push(`evalEvery must be a positive integer; got ${s.evalEvery}`);
+  if (!int(s.seed, 0, 2 ** 32 - 1)) out.push(`seed must be an integer in [0, 2³²); got ${s.seed}`);
+  if (s.backend !== 'auto' && !AUTO_ORDER.includes(s.backend)) out.push(`unknown backend ${JSON.stringify(s.backend)}`);
+  return out;
+}
