@@ -4,7 +4,7 @@
  * settings table). Bad input: exit status 2 and one line on stderr, nothing on stdout.
  */
 import { helpText, parseTraceArgs } from '../src/lib/trace/cli';
-import { traceScene, type TraceJson } from '../src/lib/trace/trace';
+import { traceScene, traceText, type TraceJson } from '../src/lib/trace/trace';
 import { decodeLink } from '../src/lib/state/url';
 import type { RunSpec, SceneSettings } from '../src/lib/state/url';
 
@@ -29,14 +29,14 @@ async function main(): Promise<void> {
   }
   if (request.kind === 'options') {
     const [one] = await run(request.backend, request.scene, [request.run]);
-    process.stdout.write(JSON.stringify(one) + '\n');
+    process.stdout.write(traceText(one));
     return;
   }
   const { link, ignored } = decodeLink(request.link);
   if (link.page !== '2d') fail(`this link opens the ${link.page} page; trace runs the 2-D explainer's links`);
   // The page opens such a link with defaults for what it ignored, and so does trace; it says so on stderr.
   for (const i of ignored) process.stderr.write(`trace: ignored ${i.key}=${i.value}: ${i.reason}\n`);
-  process.stdout.write(JSON.stringify(await run(request.backend, link.scene, link.runs)) + '\n');
+  process.stdout.write(traceText(await run(request.backend, link.scene, link.runs)));
 }
 
 main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));

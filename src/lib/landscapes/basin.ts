@@ -13,6 +13,7 @@
  * and the new m, v, v̂) written as a scalar loop over the two coordinates, in the same
  * floating-point order as optim/step.ts with vecSpace; basin.test.ts checks it against runVec.
  */
+import { powInt } from '../math/detmath';
 import type { OptimizerConfig } from '../optim/config';
 import { validateConfig } from '../optim/config';
 import { noiseSchedule, type StochasticSettings } from './stochastic';
@@ -176,8 +177,8 @@ export function endPoint(
         nhy = nvy;
       }
       // 4.6 bc1, bc2 in float64; denom = √v̂/√bc2 (+ ε in add mode)
-      const bc1 = bias ? 1 - Math.pow(beta1, k) : 1;
-      const bc2 = bias ? 1 - Math.pow(beta2, k) : 1;
+      const bc1 = bias ? 1 - powInt(beta1, k) : 1;
+      const bc2 = bias ? 1 - powInt(beta2, k) : 1;
       let denomX = Math.sqrt(nhx), denomY = Math.sqrt(nhy);
       if (bc2 !== 1) {
         const root2 = Math.sqrt(bc2);

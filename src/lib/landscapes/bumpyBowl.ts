@@ -1,3 +1,4 @@
+import { exp } from '../math/detmath';
 import type { Landscape, Minimum } from './types';
 
 /**
@@ -30,10 +31,10 @@ export const bumpyBowl: Landscape = {
     let ex = 0, ey = 0;
     for (let i = -K; i <= K; i++) {
       const dx = x[0] - i * H, dy = x[1] - i * H;
-      ex += Math.exp(-dx * dx * INV_2S2);
-      ey += Math.exp(-dy * dy * INV_2S2);
+      ex += exp(-dx * dx * INV_2S2);
+      ey += exp(-dy * dy * INV_2S2);
     }
-    const e0 = Math.exp(-(x[0] * x[0] + x[1] * x[1]) * INV_2S2);
+    const e0 = exp(-(x[0] * x[0] + x[1] * x[1]) * INV_2S2);
     return 0.5 * A_BOWL * (x[0] * x[0] + x[1] * x[1]) - DEPTH * (ex * ey - e0);
   },
   grad: (x) => {
@@ -41,13 +42,13 @@ export const bumpyBowl: Landscape = {
     let ex = 0, ey = 0, px = 0, py = 0;
     for (let i = -K; i <= K; i++) {
       const dx = x[0] - i * H, dy = x[1] - i * H;
-      const gx = Math.exp(-dx * dx * INV_2S2), gy = Math.exp(-dy * dy * INV_2S2);
+      const gx = exp(-dx * dx * INV_2S2), gy = exp(-dy * dy * INV_2S2);
       ex += gx;
       ey += gy;
       px += dx * gx;
       py += dy * gy;
     }
-    const e0 = Math.exp(-(x[0] * x[0] + x[1] * x[1]) * INV_2S2);
+    const e0 = exp(-(x[0] * x[0] + x[1] * x[1]) * INV_2S2);
     return [A_BOWL * x[0] + DEPTH_S2 * (px * ey - x[0] * e0), A_BOWL * x[1] + DEPTH_S2 * (py * ex - x[1] * e0)];
   },
   domain: [[-2, 2], [-2, 2]],

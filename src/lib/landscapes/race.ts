@@ -12,7 +12,7 @@
  * perturbed gradient vanishes; with ρ = 0.15 and γ = 0.05 it reaches the flat well from every
  * start within ±0.04 of x₀ (81 of 81 on a 0.01 grid), and from most starts for γ ∈ [0.05, 0.06],
  * ρ ∈ [0.12, 0.18]. Exact gradients: the story needs no noise, and adding the default stochastic
- * noise (σ ≤ 0.3, b = 8) does not change it.
+ * noise rarely changes it (σ = 0.2, b = 8: 20 of 20 seeds; σ = 0.3: 19 of 20).
  */
 import type { Vec } from '../math/vec';
 import { recipe, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';

@@ -5,7 +5,11 @@ export const rosenbrock: Landscape = {
   id: 'rosenbrock',
   title: 'Rosenbrock valley',
   blurb: 'A curved, narrow valley: easy to find, slow to follow to its minimum at (1, 1).',
-  f: (x) => (1 - x[0]) ** 2 + 100 * (x[1] - x[0] * x[0]) ** 2,
+  f: (x) => {
+    const a = 1 - x[0];
+    const r = x[1] - x[0] * x[0];
+    return a * a + 100 * r * r;
+  },
   grad: (x) => {
     const r = x[1] - x[0] * x[0];
     return [-2 * (1 - x[0]) - 400 * x[0] * r, 200 * r];

@@ -1,3 +1,4 @@
+import { exp } from '../math/detmath';
 import type { Landscape } from './types';
 
 /** Spec §8.1 parameters: a deep narrow well and a shallow wide one. */
@@ -11,8 +12,8 @@ export const WELLS = {
  * ∇f = Σ_k A_k·exp(…)·(x−c_k)/σ_k²
  */
 // Unrolled over the two wells with the constants inlined: this function runs millions of times in the basin map.
-const [SX, SY, SS2, SA] = [WELLS.sharp.c[0], WELLS.sharp.c[1], WELLS.sharp.sigma ** 2, WELLS.sharp.depth];
-const [FX, FY, FS2, FA] = [WELLS.flat.c[0], WELLS.flat.c[1], WELLS.flat.sigma ** 2, WELLS.flat.depth];
+const [SX, SY, SS2, SA] = [WELLS.sharp.c[0], WELLS.sharp.c[1], WELLS.sharp.sigma * WELLS.sharp.sigma, WELLS.sharp.depth];
+const [FX, FY, FS2, FA] = [WELLS.flat.c[0], WELLS.flat.c[1], WELLS.flat.sigma * WELLS.flat.sigma, WELLS.flat.depth];
 
 export const wells: Landscape = {
   id: 'wells',
@@ -20,12 +21,12 @@ export const wells: Landscape = {
   blurb: 'A deep narrow well beside a shallow wide one: plain descent falls into the sharp one; SAM looks for the flat one.',
   f: (x) => {
     const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
-    return -SA * Math.exp(-(sx * sx + sy * sy) / (2 * SS2)) - FA * Math.exp(-(fx * fx + fy * fy) / (2 * FS2));
+    return -SA * exp(-(sx * sx + sy * sy) / (2 * SS2)) - FA * exp(-(fx * fx + fy * fy) / (2 * FS2));
   },
   grad: (x) => {
     const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
-    const a = (SA * Math.exp(-(sx * sx + sy * sy) / (2 * SS2))) / SS2;
-    const b = (FA * Math.exp(-(fx * fx + fy * fy) / (2 * FS2))) / FS2;
+    const a = (SA * exp(-(sx * sx + sy * sy) / (2 * SS2))) / SS2;
+    const b = (FA * exp(-(fx * fx + fy * fy) / (2 * FS2))) / FS2;
     return [a * sx + b * fx, a * sy + b * fy];
   },
   domain: [[-2, 2.5], [-1.5, 1.5]],

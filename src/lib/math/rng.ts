@@ -4,13 +4,18 @@
  *
  *   state₀ = hash(seed)                 (32-bit integer mix, so nearby seeds give unrelated streams)
  *   u_k = mulberry32(state_k) / 2³²  ∈ [0, 1)       (Tommy Ettinger's mulberry32, period 2³²)
- *   z = √(−2 ln(1 − u₁)) · cos(2π u₂)  ~ N(0, 1)      (Box–Muller; 1 − u₁ ∈ (0, 1], so ln is finite;
- *   z' = √(−2 ln(1 − u₁)) · sin(2π u₂)                 z' is kept for the next call)
+ *   z = u·√(−2 ln s / s), z' = v·√(−2 ln s / s) ~ N(0, 1)  (Marsaglia's polar method: (u, v) uniform
+ *                                                       in the unit disc, s = u² + v²; z' is kept for
+ *                                                       the next call. It needs only ln and √, and ln
+ *                                                       is math/detmath's, so every engine draws the
+ *                                                       same normals)
  *   shuffle: Fisher–Yates, j = ⌊u·(i+1)⌋ for i = n−1 … 1
  *
  * mulberry32 is fast and passes gjrand/PractRand to several GB; it is for simulations and
  * teaching, not cryptography.
  */
+
+import { log } from './detmath';
 
 /** A stream of uniform and normal numbers; its state advances with every call. */
 export interface Rng {
@@ -52,11 +57,18 @@ export function makeRng(seed: number): Rng {
         spare = NaN;
         return z;
       }
-      // Box–Muller: r = √(−2 ln U₁) with U₁ = 1 − u ∈ (0, 1], θ = 2πU₂
-      const r = Math.sqrt(-2 * Math.log(1 - uniform()));
-      const theta = 2 * Math.PI * uniform();
-      spare = r * Math.sin(theta);
-      return r * Math.cos(theta);
+      // Marsaglia's polar method: (u, v) uniform in the unit disc, s = u² + v², z = u·√(−2 ln s / s)
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = 2 * uniform() - 1;
+        v = 2 * uniform() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const m = Math.sqrt((-2 * log(s)) / s);
+      spare = v * m;
+      return u * m;
     },
     int: (n) => Math.floor(uniform() * n),
   };

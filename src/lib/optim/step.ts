@@ -11,6 +11,7 @@
  * commits it only when the flag holds (spec §7.5), so the state never holds NaN or ±Inf.
  * For tensors the flag stays on the device until the caller reads it.
  */
+import { powInt } from '../math/detmath';
 import type { Space } from '../math/space';
 import type { OptimizerConfig } from './config';
 import { perturb } from './perturb';
@@ -80,9 +81,9 @@ export function proposeStep<P, N, B>(
     // x_{t+1} = x_t − γ·m_t   (η ≡ 1)
     xNext = space.sub(x, space.scale(m, c.lr));
   } else {
-    // 4.6 bias corrections in float64 scalars, never in float32 tensors
-    const bc1 = c.biasCorrection ? 1 - Math.pow(c.beta1, k) : 1;
-    const bc2 = c.biasCorrection ? 1 - Math.pow(c.beta2, k) : 1;
+    // 4.6 bias corrections in float64 scalars, never in float32 tensors (powInt: the same bits in every engine)
+    const bc1 = c.biasCorrection ? 1 - powInt(c.beta1, k) : 1;
+    const bc2 = c.biasCorrection ? 1 - powInt(c.beta2, k) : 1;
     const p = precondition(space, c, state.second, g, bc2);
     second = { v: p.v, vHat: p.vHat };
     eta = p.eta;

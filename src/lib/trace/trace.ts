@@ -76,3 +76,6 @@ export function traceScene(scene: SceneSettings, runs: RunSpec[]): TraceJson[] {
   if (!land) throw new Error(`unknown problem ${JSON.stringify(scene.problem)}`);
   return runs.map((run) => traceJson(land, scene, run, runScene(land, scene, run.config)));
 }
+
+/** The exact text `trace` prints and "Export JSON" downloads: one format, so the two are byte-identical. */
+export const traceText = (value: TraceJson | TraceJson[]): string => JSON.stringify(value, null, 2) + '\n';
