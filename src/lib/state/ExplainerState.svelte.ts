@@ -1,0 +1,317 @@
+/**
+ * The state of the 2-D explainer page: the race the link describes, computed (one runScene per
+ * run, recomputed synchronously on any change, so a dragged slider redraws at once), the anatomy
+ * of the chosen step, the step player, and verb methods that build the next link.
+ *
+ * The link itself stays owned by the shell (App.svelte): every method here builds a new
+ * PlaygroundLink and hands it to `onchange`; nothing is written to `location` from here.
+ */
+import { untrack } from 'svelte';
+import { getLandscape, LANDSCAPES, type Landscape } from '../landscapes';
+import { classifyEnd } from '../landscapes/basin';
+import { evaluateGrid, heightScale, type FieldGrid, type HeightScale } from '../landscapes/grid';
+import { ConfigError, recipe, validateConfig, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
+import type { StepRecord, VecRun } from '../optim/run';
+import type { Vec } from '../math/vec';
+import { runScene } from '../trace/trace';
+import { DEFAULT_LINK } from './defaults';
+import { MAX_RUNS } from './schema';
+import type { PlaygroundLink, RunSpec, SceneSettings, ViewSettings } from './url';
+
+/** Phases of one step's anatomy: 0 x_t, 1 s_t, 2 ρ-ball and δ_t, 3 g_t, 4 η_t (m, v, v̂), 5 x_{t+1}. */
+export const PHASES = ['x_t', 's_t = ∇f(x_t)', 'δ_t on the ρ-ball', 'g_t = ∇f(x_t + δ_t)', 'η_t = 1/√v̂_t', 'x_{t+1}'] as const;
+export const LAST_PHASE = PHASES.length - 1;
+
+/** One run of the race, computed, with what the plots need. */
+export interface RaceResult {
+  run: VecRun;
+  /** f(x_t) on the full landscape for t = 0 … T' (the minibatch loss is in run.steps) */
+  loss: number[];
+  /** cumulative gradient evaluations after t steps, t = 0 … T' (SAM-type steps cost two) */
+  evals: number[];
+  /** index into land.minima of where x_T' lies, or −1 (still travelling, on a ridge, diverged) */
+  endsIn: number;
+  /** the ConfigError or other message when the run could not be computed at all */
+  error: string | null;
+}
+
+/** Everything the step anatomy draws for step t of one run. */
+export interface Anatomy {
+  run: number;
+  t: number;
+  config: OptimizerConfig;
+  x: Vec;
+  xNext: Vec;
+  rec: StepRecord;
+  mPrev: Vec;
+  vPrev: Vec | null;
+  vHatPrev: Vec | null;
+  /** per coordinate: v̂_t > v_t, i.e. the running maximum holds an older, larger v */
+  maxActive: boolean[];
+}
+
+/** Cells across the contour grid (the other side follows the domain's aspect ratio). */
+export const GRID_NX = 160;
+/** Cells across the 3-D mesh: software WebGL pays for every triangle on each redraw. */
+export const MESH_N = 64;
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+export class ExplainerState {
+  readonly #getLink: () => PlaygroundLink;
+  readonly #onchange: (next: PlaygroundLink) => void;
+
+  /** the link as the shell holds it now */
+  link = $derived.by(() => this.#getLink());
+
+  land: Landscape = $derived(getLandscape(this.link.scene.problem) ?? LANDSCAPES[0]);
+
+  // A string key of what the race depends on: view-only changes (the anatomy phase while playing)
+  // leave it equal, so the race is not recomputed for them.
+  #raceKey = $derived(JSON.stringify([this.link.scene, this.link.runs]));
+
+  /** one result per run of the race, recomputed on any change of the scene or a run */
+  results: RaceResult[] = $derived.by(() => {
+    this.#raceKey;
+    return untrack(() => computeRace(this.land, $state.snapshot(this.link.scene) as SceneSettings, $state.snapshot(this.link.runs) as RunSpec[]));
+  });
+
+  grid: FieldGrid = $derived.by(() => {
+    const [[x0, x1], [y0, y1]] = this.land.domain;
+    return evaluateGrid(this.land, GRID_NX, Math.max(8, Math.round((GRID_NX * (y1 - y0)) / (x1 - x0))));
+  });
+  mesh: FieldGrid = $derived(evaluateGrid(this.land, MESH_N, MESH_N));
+  scale: HeightScale = $derived(heightScale(this.grid));
+
+  /** where the race starts */
+  x0: [number, number] = $derived(this.link.scene.x0 ?? this.land.x0);
+
+  anatomy: Anatomy | null = $derived.by(() => {
+    const { anatomyRun, anatomyStep } = this.link.view;
+    const i = Math.min(anatomyRun, this.results.length - 1);
+    const res = this.results[i];
+    if (!res || res.run.steps.length === 0) return null;
+    const t = Math.min(anatomyStep, res.run.steps.length - 1);
+    const steps = res.run.steps;
+    const config = res.run.config;
+    const rec = steps[t];
+    const initialVHat = config.adaptive ? rec.s.map(() => (config.epsMode === 'floor' ? config.eps * config.eps : 0)) : null;
+    return {
+      run: i,
+      t,
+      config,
+      x: res.run.xs[t],
+      xNext: res.run.xs[t + 1],
+      rec,
+      mPrev: t > 0 ? steps[t - 1].m : rec.s.map(() => 0),
+      vPrev: config.adaptive ? (t > 0 ? steps[t - 1].v! : rec.s.map(() => 0)) : null,
+      vHatPrev: t > 0 ? steps[t - 1].vHat : initialVHat,
+      maxActive: rec.vHat && rec.v ? rec.vHat.map((h, k) => h > rec.v![k]) : [],
+    };
+  });
+
+  /** the step player (not part of the link: a shared link opens paused) */
+  playing = $state(false);
+  /** phases per second */
+  speed = $state(1.5);
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(getLink: () => PlaygroundLink, onchange: (next: PlaygroundLink) => void) {
+    this.#getLink = getLink;
+    this.#onchange = onchange;
+  }
+
+  // ── building the next link ────────────────────────────────────────────────
+
+  #emit(patch: Partial<PlaygroundLink>) {
+    this.#onchange({ ...($state.snapshot(this.link) as PlaygroundLink), ...patch });
+  }
+
+  setScene(patch: Partial<SceneSettings>) {
+    const scene = { ...(this.link.scene as SceneSettings), ...patch };
+    // A new landscape brings its own start: the link's default on the default landscape, else the
+    // landscape's own, written out (an empty x0 would mean "the default", which is a wells point).
+    if (patch.problem !== undefined && patch.problem !== this.link.scene.problem && patch.x0 === undefined) scene.x0 = this.startOf(patch.problem);
+    this.#emit({ scene, view: { ...this.link.view, anatomyStep: Math.min(this.link.view.anatomyStep, (patch.steps ?? scene.steps) - 1) } });
+  }
+
+  setView(patch: Partial<ViewSettings>) {
+    this.#emit({ view: { ...this.link.view, ...patch } });
+  }
+
+  /** The start a landscape opens with. */
+  startOf(problem: string): [number, number] | null {
+    if (problem === DEFAULT_LINK.scene.problem) return DEFAULT_LINK.scene.x0;
+    const land = getLandscape(problem);
+    return land ? [...land.x0] : null;
+  }
+
+  /** Sets the start x₀, rounded to a thousandth of the domain so links stay short. */
+  setStart(x: [number, number]) {
+    const [[a, b], [c, d]] = this.land.domain;
+    const digits = Math.max(0, Math.ceil(-Math.log10(Math.max(b - a, d - c) / 1000)));
+    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+    this.setScene({ x0: [round(clamp(x[0], a, b), digits), round(clamp(x[1], c, d), digits)] });
+  }
+
+  #setRuns(runs: RunSpec[], view: Partial<ViewSettings> = {}) {
+    const anatomyRun = Math.min(view.anatomyRun ?? this.link.view.anatomyRun, runs.length - 1);
+    this.#emit({ runs, view: { ...this.link.view, ...view, anatomyRun } });
+  }
+
+  #runs(): RunSpec[] {
+    return $state.snapshot(this.link.runs) as RunSpec[];
+  }
+
+  /**
+   * Sets one knob of run i. Returns null when applied, or the optimizer's own message when the
+   * config would be invalid (β2 = 1 with bias correction, …), in which case nothing changes.
+   */
+  setKnob<K extends keyof OptimizerConfig>(i: number, key: K, value: OptimizerConfig[K]): string | null {
+    const runs = this.#runs();
+    const config = { ...runs[i].config, [key]: value };
+    try {
+      validateConfig(config);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.message;
+      throw e;
+    }
+    runs[i] = { ...runs[i], config };
+    this.#setRuns(runs);
+    return null;
+  }
+
+  /** Switches run i to another family member, keeping its γ (the knob a race usually shares). */
+  setFamily(i: number, family: FamilyName) {
+    const runs = this.#runs();
+    const { preset, config } = runs[i];
+    runs[i] = { family, preset, config: recipe(family, preset, { lr: config.lr }) };
+    this.#setRuns(runs);
+  }
+
+  /** Switches run i's preset, keeping every knob the user changed from the old recipe. */
+  setPreset(i: number, preset: Preset): string | null {
+    const runs = this.#runs();
+    const { family, preset: old, config } = runs[i];
+    const before = recipe(family, old);
+    const kept = Object.fromEntries(
+      (Object.keys(config) as (keyof OptimizerConfig)[])
+        .filter((k) => k !== 'biasCorrection' && k !== 'epsMode' && config[k] !== before[k])
+        .map((k) => [k, config[k]]),
+    ) as Partial<OptimizerConfig>;
+    const next = recipe(family, preset, kept);
+    try {
+      validateConfig(next);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.message;
+      throw e;
+    }
+    runs[i] = { family, preset, config: next };
+    this.#setRuns(runs);
+    return null;
+  }
+
+  addRun(family: FamilyName) {
+    const runs = this.#runs();
+    if (runs.length >= MAX_RUNS) return;
+    const lr = runs[runs.length - 1]?.config.lr ?? 0.05;
+    runs.push({ family, preset: 'paper', config: recipe(family, 'paper', { lr }) });
+    this.#setRuns(runs);
+  }
+
+  removeRun(i: number) {
+    const runs = this.#runs();
+    if (runs.length <= 1) return;
+    runs.splice(i, 1);
+    const ar = this.link.view.anatomyRun;
+    this.#setRuns(runs, { anatomyRun: ar > i ? ar - 1 : ar === i ? 0 : ar });
+  }
+
+  // ── the step player ───────────────────────────────────────────────────────
+
+  /** committed steps of the anatomy's run */
+  get stepCount(): number {
+    return this.results[this.anatomy?.run ?? 0]?.run.steps.length ?? 0;
+  }
+
+  /** Moves to (t, phase), clamped to the run. */
+  goto(t: number, phase: number) {
+    const last = Math.max(0, this.stepCount - 1);
+    this.setView({ anatomyStep: Math.min(last, Math.max(0, t)), anatomyPhase: Math.min(LAST_PHASE, Math.max(0, phase)) });
+  }
+
+  /** Next phase; after the update comes step t+1's first phase. Returns false at the run's end. */
+  nextPhase(): boolean {
+    const { anatomyPhase: p } = this.link.view;
+    const t = this.anatomy?.t ?? 0;
+    if (p < LAST_PHASE) this.goto(t, p + 1);
+    else if (t + 1 < this.stepCount) this.goto(t + 1, 0);
+    else return false;
+    return true;
+  }
+
+  previousPhase() {
+    const { anatomyPhase: p } = this.link.view;
+    const t = this.anatomy?.t ?? 0;
+    if (p > 0) this.goto(t, p - 1);
+    else if (t > 0) this.goto(t - 1, LAST_PHASE);
+  }
+
+  /** One whole step forward (shown complete). */
+  singleStep() {
+    this.pause();
+    const t = this.anatomy?.t ?? 0;
+    this.goto(this.link.view.anatomyPhase === LAST_PHASE ? t + 1 : t, LAST_PHASE);
+  }
+
+  play() {
+    if (this.playing) return;
+    // Playing from the end of a run starts the run over.
+    const t = this.anatomy?.t ?? 0;
+    if (this.link.view.anatomyPhase === LAST_PHASE && t + 1 >= this.stepCount) this.goto(0, 0);
+    this.playing = true;
+    this.#schedule();
+  }
+
+  pause() {
+    this.playing = false;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  toggle() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  #schedule() {
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.playing) return;
+      if (this.nextPhase()) this.#schedule();
+      else this.playing = false;
+    }, 1000 / this.speed);
+  }
+
+  dispose() {
+    this.pause();
+  }
+}
+
+/** Runs every optimizer of a race on the scene (each through runScene, as `trace` does). */
+export function computeRace(land: Landscape, scene: SceneSettings, runs: RunSpec[]): RaceResult[] {
+  return runs.map((spec) => {
+    try {
+      const run = runScene(land, scene, spec.config);
+      const loss = run.xs.map((x) => land.f(x));
+      const evals = [0];
+      for (const r of run.steps) evals.push(evals[evals.length - 1] + r.gradEvals);
+      const endsIn = run.status === 'ok' ? classifyEnd(land, run.xs[run.xs.length - 1]) : -1;
+      return { run, loss, evals, endsIn, error: null };
+    } catch (e) {
+      const x0 = scene.x0 ?? land.x0;
+      const run: VecRun = { config: spec.config, status: 'diverged', xs: [[...x0]], steps: [], state: { k: 0, m: [0, 0], second: null }, divergedAt: 0 };
+      return { run, loss: [land.f([...x0])], evals: [0], endsIn: -1, error: e instanceof Error ? e.message : String(e) };
+    }
+  });
+}
