@@ -1,18 +1,57 @@
 /**
  * The state a page opens with when the link says nothing: the paper's story on `wells`
- * (spec §8.1): plain descent and AMSGrad settle in the sharp well, AdaSAM leaves for the flat one.
+ * (landscapes/race.ts): plain descent and AMSGrad settle in the sharp well, AdaSAM leaves for the
+ * flat one.
  */
 import { recipe } from '../optim/config';
-import type { PlaygroundLink } from './url';
+import { DEFAULT_RACE } from '../landscapes/race';
+import { SCENE_SETTINGS, VIEW_SETTINGS } from './schema';
+import type { Setting, SettingValue } from './settings';
+import type { LabLinkSettings, PlaygroundLink } from './url';
 
+/**
+ * The lab's race (AdaSAM vs AMSGrad vs SAM vs SGD) on modular addition, a task small enough to
+ * train in seconds on any backend. Adaptive runs use the torch preset with the usual transformer
+ * step size 1e-3; the SGD-family runs need a far larger one to move at all in 300 steps.
+ * ρ = 0.05 is SAM's usual radius (Foret et al. 2021).
+ */
+export const DEFAULT_LAB: LabLinkSettings = {
+  task: 'modadd',
+  p: 23,
+  trainFraction: 0.5,
+  length: 8,
+  alphabet: 10,
+  trainSize: 2000,
+  testSize: 500,
+  seqLen: 32,
+  layers: 2,
+  dModel: 64,
+  heads: 4,
+  mlp: 128,
+  dropout: 0,
+  batch: 64,
+  steps: 300,
+  evalEvery: 25,
+  seed: 1,
+  backend: 'auto',
+  xAxis: 'steps',
+  curve: 'train',
+  runs: [
+    { family: 'adasam', preset: 'torch', config: recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }) },
+    { family: 'amsgrad', preset: 'torch', config: recipe('amsgrad', 'torch', { lr: 1e-3 }) },
+    { family: 'sam', preset: 'paper', config: recipe('sam', 'paper', { lr: 0.1, rho: 0.05 }) },
+    { family: 'sgd', preset: 'paper', config: recipe('sgd', 'paper', { lr: 0.1 }) },
+  ],
+};
+
+const defaultsOf = <T>(rows: readonly Setting[]): T => Object.fromEntries(rows.map((r) => [r.name, r.default as SettingValue])) as T;
+
+/** Every default comes from the settings table; the race is the landscapes' DEFAULT_RACE. */
 export const DEFAULT_LINK: PlaygroundLink = {
   page: '2d',
-  scene: { problem: 'wells', x0: null, steps: 100, sigma: 0, batch: 4, seed: 1 },
-  view: { view: 'both', anatomyRun: 0, anatomyStep: 0, anatomyPhase: 5 },
-  runs: [
-    { family: 'sgd', preset: 'paper', config: recipe('sgd', 'paper', { lr: 0.05 }) },
-    { family: 'amsgrad', preset: 'paper', config: recipe('amsgrad', 'paper', { lr: 0.05 }) },
-    { family: 'sam', preset: 'paper', config: recipe('sam', 'paper', { lr: 0.05, rho: 0.05 }) },
-    { family: 'adasam', preset: 'paper', config: recipe('adasam', 'paper', { lr: 0.05, rho: 0.25 }) },
-  ],
+  // the race's start, not the landscape's own: the story needs (−0.5, 0.3) on wells
+  scene: { ...defaultsOf<PlaygroundLink['scene']>(SCENE_SETTINGS), x0: [...DEFAULT_RACE.x0] as [number, number] },
+  view: defaultsOf(VIEW_SETTINGS),
+  runs: DEFAULT_RACE.runs.map((r) => ({ family: r.family, preset: r.preset, config: recipe(r.family, r.preset, r.overrides) })),
+  lab: DEFAULT_LAB,
 };

@@ -7,6 +7,8 @@
  */
 import { DEFAULT_CONFIG, FAMILY, FAMILY_NAMES, type OptimizerConfig } from '../optim/config';
 import { LANDSCAPE_IDS } from '../landscapes';
+import { DEFAULT_RACE } from '../landscapes/race';
+import { DEFAULT_STOCHASTIC } from '../landscapes/stochastic';
 import type { Setting } from './settings';
 
 /** Version written into every link as `v=`; bump it and migrate in url.ts when a key changes meaning. */
@@ -42,12 +44,12 @@ export const OPTIMIZER_SETTINGS = [
 
 /** Settings of the 2-D page (one scene, shared by every run of the race). */
 export const SCENE_SETTINGS = [
-  { kind: 'enum', name: 'problem', url: 'land', label: 'landscape', help: 'The 2-D loss surface.', default: 'wells', values: LANDSCAPE_IDS },
-  { kind: 'vec2', name: 'x0', url: 'x0', label: 'start x₀', help: 'Starting point "a,b" (default: the landscape’s).', default: null, min: -1e3, max: 1e3 },
-  { kind: 'int', name: 'steps', url: 'T', label: 'steps', help: 'Iterations per run.', default: 100, min: 1, max: 5000 },
+  { kind: 'enum', name: 'problem', url: 'land', label: 'landscape', help: 'The 2-D loss surface.', default: DEFAULT_RACE.landscape, values: LANDSCAPE_IDS },
+  { kind: 'vec2', name: 'x0', url: 'x0', label: 'start x₀', help: 'Starting point "a,b"; empty: the landscape’s own start.', default: null, min: -1e3, max: 1e3 },
+  { kind: 'int', name: 'steps', url: 'T', label: 'steps', help: 'Iterations per run.', default: DEFAULT_RACE.steps, min: 1, max: 5000 },
   { kind: 'number', name: 'sigma', url: 'sigma', label: 'σ (gradient noise)', help: 'Noise scale of the per-sample losses; 0 is the exact landscape.', default: 0, min: 0, max: 100, ui: { min: 0, max: 5, step: 0.05 } },
-  { kind: 'int', name: 'batch', url: 'b', label: 'b (batch size)', help: 'Samples per minibatch in stochastic mode.', default: 4, min: 1, max: 64 },
-  { kind: 'int', name: 'seed', url: 'seed', label: 'seed', help: 'Seeds the minibatches; every run of the race sees the same ones.', default: 1, min: 0, max: 2 ** 31 - 1 },
+  { kind: 'int', name: 'batch', url: 'b', label: 'b (batch size)', help: `Samples per minibatch in stochastic mode (of ${DEFAULT_STOCHASTIC.samples} per-sample losses).`, default: DEFAULT_STOCHASTIC.batch, min: 1, max: 64 },
+  { kind: 'int', name: 'seed', url: 'seed', label: 'seed', help: 'Seeds the minibatches; every run of the race sees the same ones.', default: DEFAULT_STOCHASTIC.seed, min: 0, max: 2 ** 31 - 1 },
 ] as const satisfies readonly Setting[];
 
 /** View state of the 2-D page: part of the link so it reopens the identical frame. */
@@ -60,3 +62,42 @@ export const VIEW_SETTINGS = [
 
 export const PAGES = ['2d', 'lab'] as const;
 export type Page = (typeof PAGES)[number];
+
+// ─── the transformer lab ─────────────────────────────────────────────────────────────────────
+// Its keys carry the `lab.` prefix so they never collide with the 2-D page's; its runs are a
+// separate list (`lab.r0=…`, see url.ts) because good learning rates for a transformer differ
+// from those on a 2-D landscape by orders of magnitude.
+
+export const LAB_TASKS = ['modadd', 'reverse', 'sort', 'brackets', 'majority', 'charlm'] as const;
+export const LAB_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+/**
+ * What the lab trains and how: task, task parameters, model shape, training loop, seed and
+ * backend. `group` only orders the controls; `tasks` lists the tasks a task parameter applies to.
+ */
+export const LAB_SETTINGS = [
+  { kind: 'enum', name: 'task', url: 'lab.task', group: 'task', label: 'task', help: 'What the transformer learns; every task is generated from the seed.', default: 'modadd', values: LAB_TASKS, labels: ['a + b mod p', 'reverse a sequence', 'sort a sequence', 'balanced brackets?', 'majority of 0/1', 'character-level LM'] },
+  { kind: 'int', name: 'p', url: 'lab.p', group: 'task', tasks: ['modadd'], label: 'p (modulus)', help: 'Modular addition works on 0…p−1; all p² pairs are split into train and test.', default: 23, min: 2, max: 113 },
+  { kind: 'number', name: 'trainFraction', url: 'lab.frac', group: 'task', tasks: ['modadd'], label: 'train fraction', help: 'Share of the p² pairs used for training; the rest is the test set.', default: 0.5, min: 0, minExclusive: true, max: 1, maxExclusive: true, ui: { min: 0.1, max: 0.9, step: 0.05 } },
+  { kind: 'int', name: 'length', url: 'lab.len', group: 'task', tasks: ['reverse', 'sort', 'brackets', 'majority'], label: 'length', help: 'Input length L (reverse/sort: 2 ≤ L ≤ 32; brackets: even; majority: odd).', default: 8, min: 2, max: 64 },
+  { kind: 'int', name: 'alphabet', url: 'lab.A', group: 'task', tasks: ['reverse', 'sort'], label: 'alphabet', help: 'Number of distinct symbols in the sequences.', default: 10, min: 2, max: 64 },
+  { kind: 'int', name: 'trainSize', url: 'lab.ntr', group: 'task', tasks: ['reverse', 'sort', 'brackets', 'majority'], label: 'train examples', help: 'Size of the generated training set.', default: 2000, min: 16, max: 20000 },
+  { kind: 'int', name: 'testSize', url: 'lab.nte', group: 'task', tasks: ['reverse', 'sort', 'brackets', 'majority'], label: 'test examples', help: 'Size of the generated test set (disjoint from the training set).', default: 500, min: 16, max: 5000 },
+  { kind: 'int', name: 'seqLen', url: 'lab.ctx', group: 'task', tasks: ['charlm'], label: 'context (characters)', help: 'Characters per training window of the language model.', default: 32, min: 4, max: 64 },
+  { kind: 'int', name: 'layers', url: 'lab.L', group: 'model', label: 'blocks', help: 'Pre-LayerNorm transformer blocks.', default: 2, min: 1, max: 4 },
+  { kind: 'int', name: 'dModel', url: 'lab.d', group: 'model', label: 'd_model', help: 'Width of the residual stream; must be a multiple of the number of heads.', default: 64, min: 32, max: 128 },
+  { kind: 'int', name: 'heads', url: 'lab.h', group: 'model', label: 'heads', help: 'Attention heads per block.', default: 4, min: 1, max: 8 },
+  { kind: 'int', name: 'mlp', url: 'lab.mlp', group: 'model', label: 'MLP width', help: 'Hidden width of each block’s MLP.', default: 128, min: 8, max: 512 },
+  { kind: 'number', name: 'dropout', url: 'lab.drop', group: 'model', label: 'dropout', help: 'Dropout on the residual branches; both SAM passes of a step share one mask.', default: 0, min: 0, max: 0.5, ui: { min: 0, max: 0.5, step: 0.05 } },
+  { kind: 'int', name: 'batch', url: 'lab.b', group: 'train', label: 'batch size', help: 'Examples per minibatch; every optimizer sees the same batches in the same order.', default: 64, min: 1, max: 512 },
+  { kind: 'int', name: 'steps', url: 'lab.steps', group: 'train', label: 'steps', help: 'Iterations per optimizer.', default: 300, min: 1, max: 20000 },
+  { kind: 'int', name: 'evalEvery', url: 'lab.eval', group: 'train', label: 'evaluate every', help: 'Steps between test-set evaluations (also at the start and the end).', default: 25, min: 1, max: 5000 },
+  { kind: 'int', name: 'seed', url: 'lab.seed', group: 'train', label: 'seed', help: 'Seeds the task, the initial weights, the batch order and the dropout masks.', default: 1, min: 0, max: 2 ** 31 - 1 },
+  { kind: 'enum', name: 'backend', url: 'lab.be', group: 'train', label: 'backend', help: 'auto picks the fastest that works (a software WebGPU adapter is slow, so WebGL or WASM win then).', default: 'auto', values: LAB_BACKENDS, labels: ['auto', 'WebGPU', 'WebGL', 'WASM', 'CPU'] },
+] as const satisfies readonly (Setting & { group: 'task' | 'model' | 'train'; tasks?: readonly (typeof LAB_TASKS)[number][] })[];
+
+/** View state of the lab: part of the link so a shared link opens on the same chart. */
+export const LAB_VIEW_SETTINGS = [
+  { kind: 'enum', name: 'xAxis', url: 'lab.x', label: 'x axis', help: 'Plot the curves against steps, gradient evaluations (SAM costs two per step) or each run’s own training time.', default: 'steps', values: ['steps', 'gradEvals', 'wallMs'], labels: ['steps', 'gradient evaluations', 'wall-clock time'] },
+  { kind: 'enum', name: 'curve', url: 'lab.y', label: 'curves', help: 'Which losses the chart shows.', default: 'train', values: ['train', 'test', 'testAcc'], labels: ['training loss', 'test loss', 'test accuracy'] },
+] as const satisfies readonly Setting[];

@@ -72,7 +72,7 @@ export function describeRange(s: Setting): string {
     case 'enum':
       return `one of ${s.values.join(', ')}`;
     case 'vec2':
-      return `two numbers "a,b" in [${s.min}, ${s.max}]`;
+      return `two numbers "a,b" in [${s.min}, ${s.max}], or empty`;
   }
 }
 
@@ -101,6 +101,8 @@ export function parseSetting(s: Setting, text: string): Parsed {
     case 'enum':
       return s.values.includes(text) ? { ok: true, value: text } : bad();
     case 'vec2': {
+      // empty: no point of its own (e.g. a landscape's default start)
+      if (text === '') return { ok: true, value: null };
       const parts = text.split(',');
       if (parts.length !== 2) return bad();
       const xy = parts.map(parseNumber);

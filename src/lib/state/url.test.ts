@@ -37,6 +37,12 @@ describe('encodeLink / decodeLink', () => {
     expect(decoded.link).toEqual(link);
   });
 
+  it('a scene without its own start (x0 = null) round-trips as an empty x0', () => {
+    const link = withRuns(DEFAULT_LINK.runs, { problem: 'rosenbrock', x0: null });
+    expect(encodeLink(link)).toBe('v=1&land=rosenbrock&x0=');
+    expect(decodeLink(encodeLink(link))).toEqual({ link, ignored: [] });
+  });
+
   it('omits knobs equal to the run’s recipe and presets equal to paper', () => {
     const text = encodeLink(withRuns([runSpec('adasam', 'paper', { lr: 0.05 })]));
     expect(text).toBe('v=1&r0=adasam&r0.lr=0.05');

@@ -9,10 +9,11 @@
  * can say so. Values are only ever parsed against the tables in schema.ts, never evaluated or
  * rendered as markup.
  */
-import { ConfigError, recipe, validateConfig, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
-import { DEFAULT_LINK } from './defaults';
-import { MAX_RUNS, OPTIMIZER_SETTINGS, PAGES, RUN_SETTINGS, SCENE_SETTINGS, SCHEMA_VERSION, VIEW_SETTINGS, type Page } from './schema';
+import { ConfigError, FAMILY, recipe, validateConfig, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
+import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
+import { LAB_SETTINGS, LAB_VIEW_SETTINGS, MAX_RUNS, OPTIMIZER_SETTINGS, PAGES, RUN_SETTINGS, SCENE_SETTINGS, SCHEMA_VERSION, VIEW_SETTINGS, type Page } from './schema';
 import { formatSetting, parseSetting, sameValue, type Setting, type SettingValue } from './settings';
+import type { BackendPreference, LabSettings, TaskSettings } from '../worker/trainerProtocol';
 
 export interface SceneSettings {
   problem: string;
@@ -37,11 +38,48 @@ export interface RunSpec {
   config: OptimizerConfig;
 }
 
+export type LabTask = 'modadd' | 'reverse' | 'sort' | 'brackets' | 'majority' | 'charlm';
+
+/**
+ * The transformer lab's part of a link: one field per LAB_SETTINGS / LAB_VIEW_SETTINGS row, plus
+ * its own race. Its runs are separate from the 2-D page's `runs` (keys `lab.r<i>…`): a learning
+ * rate that suits a 2-D landscape is far too large for a transformer, so sharing one list would
+ * make every switch of page retune every run.
+ */
+export interface LabLinkSettings {
+  task: LabTask;
+  /** modadd */
+  p: number;
+  trainFraction: number;
+  /** reverse, sort, brackets, majority */
+  length: number;
+  alphabet: number;
+  trainSize: number;
+  testSize: number;
+  /** charlm window */
+  seqLen: number;
+  layers: number;
+  dModel: number;
+  heads: number;
+  mlp: number;
+  dropout: number;
+  batch: number;
+  steps: number;
+  evalEvery: number;
+  seed: number;
+  backend: BackendPreference;
+  xAxis: 'steps' | 'gradEvals' | 'wallMs';
+  curve: 'train' | 'test' | 'testAcc';
+  runs: RunSpec[];
+}
+
 export interface PlaygroundLink {
   page: Page;
   scene: SceneSettings;
   view: ViewSettings;
   runs: RunSpec[];
+  /** the transformer lab's settings; absent means its defaults (decodeLink always fills it in) */
+  lab?: LabLinkSettings;
 }
 
 /** Something in a link that was not used, and why. */
@@ -93,8 +131,8 @@ function decodeRows(rows: readonly Setting[], params: Map<string, string>, prefi
   return out;
 }
 
-function decodeRun(i: number, params: Map<string, string>, used: Set<string>, ignored: Ignored[]): RunSpec {
-  const p = `r${i}`;
+function decodeRun(i: number, params: Map<string, string>, used: Set<string>, ignored: Ignored[], prefix = 'r'): RunSpec {
+  const p = `${prefix}${i}`;
   const [familyRow, presetRow] = RUN_SETTINGS;
   used.add(p).add(`${p}.preset`);
   const family = pick(familyRow, p, params.get(p), familyRow.default, ignored) as FamilyName;
@@ -151,17 +189,38 @@ export function decodeLink(input: string): Decoded {
   const scene = decodeRows(SCENE_SETTINGS, params, '', DEFAULT_LINK.scene as unknown as Values, used, ignored) as unknown as SceneSettings;
   const view = decodeRows(VIEW_SETTINGS, params, '', DEFAULT_LINK.view as unknown as Values, used, ignored) as unknown as ViewSettings;
 
-  const runIndices = [...params.keys()].map((k) => /^r(\d+)(?:\.|$)/.exec(k)?.[1]).filter((i): i is string => i !== undefined).map(Number);
-  const present = [...new Set(runIndices)].filter((i) => i < MAX_RUNS && params.has(`r${i}`)).sort((a, b) => a - b);
-  const runs = present.length > 0 ? present.map((i) => decodeRun(i, params, used, ignored)) : DEFAULT_LINK.runs.map((r) => ({ ...r, config: { ...r.config } }));
+  const runs = decodeRuns(params, 'r', DEFAULT_LINK.runs, used, ignored);
+  const lab = decodeLab(params, used, ignored);
 
   for (const [key, value] of params) {
     if (used.has(key)) continue;
-    const reason = /^r\d+/.test(key) ? `not a setting of a run (runs are r0…r${MAX_RUNS - 1}, each needs r<i>=<optimizer>)` : 'unknown setting';
+    const run = /^(lab\.)?r\d+/.exec(key);
+    const reason = run ? `not a setting of a run (runs are ${run[1] ?? ''}r0…${run[1] ?? ''}r${MAX_RUNS - 1}, each needs ${run[1] ?? ''}r<i>=<optimizer>)` : 'unknown setting';
     ignored.push({ key, value, reason });
   }
   if (view.anatomyRun >= runs.length) view.anatomyRun = 0;
-  return { link: { page, scene, view, runs }, ignored };
+  return { link: { page, scene, view, runs, lab }, ignored };
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The runs `<prefix>0…` of a link in index order, or a copy of `defaults` when it names none. */
+function decodeRuns(params: Map<string, string>, prefix: string, defaults: readonly RunSpec[], used: Set<string>, ignored: Ignored[]): RunSpec[] {
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)(?:\\.|$)`);
+  const runIndices = [...params.keys()].map((k) => pattern.exec(k)?.[1]).filter((i): i is string => i !== undefined).map(Number);
+  const present = [...new Set(runIndices)].filter((i) => i < MAX_RUNS && params.has(`${prefix}${i}`)).sort((a, b) => a - b);
+  return present.length > 0 ? present.map((i) => decodeRun(i, params, used, ignored, prefix)) : defaults.map((r) => ({ ...r, config: { ...r.config } }));
+}
+
+const LAB_RUN_PREFIX = 'lab.r';
+
+function decodeLab(params: Map<string, string>, used: Set<string>, ignored: Ignored[]): LabLinkSettings {
+  const defaults = DEFAULT_LAB as unknown as Values;
+  const settings = decodeRows(LAB_SETTINGS, params, '', defaults, used, ignored);
+  // decodeRows starts from its defaults, so the view rows start from the settings just read.
+  const all = decodeRows(LAB_VIEW_SETTINGS, params, '', settings, used, ignored);
+  const runs = decodeRuns(params, LAB_RUN_PREFIX, DEFAULT_LAB.runs, used, ignored);
+  return { ...all, runs } as unknown as LabLinkSettings;
 }
 
 function encodeRows(rows: readonly Setting[], values: Values, defaults: Values, prefix: string, out: [string, string][]): void {
@@ -182,12 +241,83 @@ export function encodeLink(link: PlaygroundLink): string {
   if (link.page !== DEFAULT_LINK.page) out.push(['page', link.page]);
   encodeRows(SCENE_SETTINGS, link.scene as unknown as Values, DEFAULT_LINK.scene as unknown as Values, '', out);
   encodeRows(VIEW_SETTINGS, link.view as unknown as Values, DEFAULT_LINK.view as unknown as Values, '', out);
-  if (!sameRuns(link.runs, DEFAULT_LINK.runs)) {
-    link.runs.slice(0, MAX_RUNS).forEach((run, i) => {
-      out.push([`r${i}`, run.family]);
-      if (run.preset !== 'paper') out.push([`r${i}.preset`, run.preset]);
-      encodeRows(OPTIMIZER_SETTINGS, run.config as unknown as Values, recipe(run.family, run.preset) as unknown as Values, `r${i}.`, out);
-    });
+  encodeRuns(link.runs, DEFAULT_LINK.runs, 'r', out);
+  if (link.lab) {
+    encodeRows(LAB_SETTINGS, link.lab as unknown as Values, DEFAULT_LAB as unknown as Values, '', out);
+    encodeRows(LAB_VIEW_SETTINGS, link.lab as unknown as Values, DEFAULT_LAB as unknown as Values, '', out);
+    encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out);
   }
   return new URLSearchParams(out).toString();
+}
+
+/** Writes a race as `<prefix><i>=<family>` plus the knobs that differ from its recipe; nothing when it is the default race. */
+function encodeRuns(runs: RunSpec[], defaults: RunSpec[], prefix: string, out: [string, string][]): void {
+  if (sameRuns(runs, defaults)) return;
+  runs.slice(0, MAX_RUNS).forEach((run, i) => {
+    out.push([`${prefix}${i}`, run.family]);
+    if (run.preset !== 'paper') out.push([`${prefix}${i}.preset`, run.preset]);
+    encodeRows(OPTIMIZER_SETTINGS, run.config as unknown as Values, recipe(run.family, run.preset) as unknown as Values, `${prefix}${i}.`, out);
+  });
+}
+
+// ─── the lab's link → the worker's settings ─────────────────────────────────────────────────
+
+/** Characters of the LM text held out for testing (fixed: not worth a knob). */
+const CHARLM_TEST_FRACTION = 0.1;
+
+/** The task settings of the worker protocol for the lab's chosen task. */
+export function labTaskSettings(lab: LabLinkSettings): TaskSettings {
+  switch (lab.task) {
+    case 'modadd':
+      return { kind: 'modadd', p: lab.p, trainFraction: lab.trainFraction };
+    case 'reverse':
+    case 'sort':
+      return { kind: lab.task, length: lab.length, alphabet: lab.alphabet, trainSize: lab.trainSize, testSize: lab.testSize };
+    case 'brackets':
+    case 'majority':
+      return { kind: lab.task, length: lab.length, trainSize: lab.trainSize, testSize: lab.testSize };
+    case 'charlm':
+      return { kind: 'charlm', text: 'alice', seqLen: lab.seqLen, testFraction: CHARLM_TEST_FRACTION };
+  }
+}
+
+/** A run's display name: its family's label, numbered when the race has two of that family. */
+export function labRunLabels(runs: readonly RunSpec[]): string[] {
+  return runs.map((r, i) => {
+    const name = recipeLabel(r.family);
+    const same = runs.filter((o) => o.family === r.family).length;
+    return same > 1 ? `${name} #${i + 1}` : name;
+  });
+}
+
+const recipeLabel = (family: FamilyName): string => FAMILY[family].label;
+
+/** The lab's link state as the worker protocol's LabSettings (pure; the one place this mapping lives). */
+export function toLabSettings(lab: LabLinkSettings): LabSettings {
+  const labels = labRunLabels(lab.runs);
+  return {
+    task: labTaskSettings(lab),
+    model: { layers: lab.layers, dModel: lab.dModel, heads: lab.heads, mlp: lab.mlp, dropout: lab.dropout },
+    runs: lab.runs.map((r, i) => ({ label: labels[i], config: { ...r.config } })),
+    batch: lab.batch,
+    steps: lab.steps,
+    evalEvery: lab.evalEvery,
+    seed: lab.seed,
+    backend: lab.backend,
+  };
+}
+
+/**
+ * Settings that each parse but do not fit together (the row ranges cannot say "heads divides
+ * d_model"), in words, so the page can say so before training starts. Empty when all is well.
+ */
+export function labProblems(lab: LabLinkSettings): string[] {
+  const out: string[] = [];
+  if (lab.dModel % lab.heads !== 0) out.push(`d_model (${lab.dModel}) must be a multiple of the number of heads (${lab.heads}).`);
+  if ((lab.task === 'reverse' || lab.task === 'sort') && lab.length > 32) out.push(`${lab.task} needs a length of at most 32 (the model sees 2·length ≤ 64 tokens); got ${lab.length}.`);
+  if (lab.task === 'brackets' && (lab.length % 2 !== 0 || lab.length < 4)) out.push(`balanced brackets needs an even length of at least 4; got ${lab.length}.`);
+  if (lab.task === 'majority' && (lab.length % 2 !== 1 || lab.length < 3 || lab.length > 63)) out.push(`majority needs an odd length in [3, 63]; got ${lab.length}.`);
+  if (lab.task === 'modadd' && Math.floor(lab.trainFraction * lab.p * lab.p) < 1) out.push(`with p = ${lab.p} and train fraction ${lab.trainFraction} no pair is left for training.`);
+  if (lab.runs.length < 1) out.push('add at least one optimizer.');
+  return out;
 }

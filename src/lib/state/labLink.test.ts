@@ -1,0 +1,134 @@
+/**
+ * The transformer lab's part of the share link: its rows round-trip, junk falls back to the
+ * defaults and is listed, defaults are omitted, the 2-D page's keys are unaffected, and the one
+ * mapping to the worker's LabSettings says what the link says.
+ */
+import { describe, expect, it } from 'vitest';
+import { recipe } from '../optim/config';
+import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
+import { LAB_SETTINGS, LAB_VIEW_SETTINGS } from './schema';
+import { decodeLink, encodeLink, labProblems, labRunLabels, runSpec, toLabSettings, type LabLinkSettings, type PlaygroundLink } from './url';
+
+const withLab = (lab: Partial<LabLinkSettings>): PlaygroundLink => ({ ...DEFAULT_LINK, page: 'lab', lab: { ...DEFAULT_LAB, ...lab } });
+
+describe('lab link codec', () => {
+  it('fills in the lab defaults when the link says nothing, and writes nothing for them', () => {
+    const { link, ignored } = decodeLink('#v=1&page=lab');
+    expect(ignored).toEqual([]);
+    expect(link.lab).toEqual(DEFAULT_LAB);
+    expect(encodeLink(link)).toBe('v=1&page=lab');
+  });
+
+  it('a link without a lab field encodes like one with the defaults', () => {
+    const { lab: _, ...noLab } = DEFAULT_LINK;
+    expect(encodeLink(noLab)).toBe(encodeLink(DEFAULT_LINK));
+  });
+
+  it('round-trips every lab setting, the view and a custom race', () => {
+    const link = withLab({
+      task: 'majority',
+      p: 31,
+      trainFraction: 0.3,
+      length: 11,
+      alphabet: 5,
+      trainSize: 300,
+      testSize: 100,
+      seqLen: 16,
+      layers: 3,
+      dModel: 96,
+      heads: 6,
+      mlp: 200,
+      dropout: 0.1,
+      batch: 16,
+      steps: 1234,
+      evalEvery: 7,
+      seed: 42,
+      backend: 'wasm',
+      xAxis: 'wallMs',
+      curve: 'testAcc',
+      runs: [runSpec('adasam', 'torch', { lr: 3e-4, rho: 0.1 }), runSpec('sgd', 'paper', { lr: 0.2 })],
+    });
+    const text = encodeLink(link);
+    for (const row of [...LAB_SETTINGS, ...LAB_VIEW_SETTINGS]) expect(text).toContain(encodeURIComponent(row.url) + '=');
+    expect(text).toContain('lab.r0=adasam');
+    expect(text).toContain('lab.r0.preset=torch');
+    expect(text).toContain('lab.r1.lr=0.2');
+    const back = decodeLink('#' + text);
+    expect(back.ignored).toEqual([]);
+    expect(back.link).toEqual(link);
+  });
+
+  it('keeps the lab race apart from the 2-D race', () => {
+    const { link } = decodeLink('#v=1&r0=sgd&r0.lr=0.3&lab.r0=amsgrad&lab.r0.lr=0.002');
+    expect(link.runs).toHaveLength(1);
+    expect(link.runs[0].config.lr).toBe(0.3);
+    expect(link.lab!.runs).toHaveLength(1);
+    expect(link.lab!.runs[0].family).toBe('amsgrad');
+    expect(link.lab!.runs[0].config).toEqual(recipe('amsgrad', 'paper', { lr: 0.002 }));
+  });
+
+  it('junk values fall back to the defaults and are each listed', () => {
+    const { link, ignored } = decodeLink('#v=1&page=lab&lab.task=%3Cscript%3E&lab.d=1e9&lab.be=cuda&lab.drop=-1&lab.r0=notAnOptimizer&lab.r0.lr=abc&lab.zz=1&lab.r1.lr=0.1');
+    expect(link.lab!.task).toBe(DEFAULT_LAB.task);
+    expect(link.lab!.dModel).toBe(DEFAULT_LAB.dModel);
+    expect(link.lab!.backend).toBe('auto');
+    expect(link.lab!.dropout).toBe(0);
+    expect(link.lab!.runs).toHaveLength(1);
+    expect(link.lab!.runs[0].family).toBe('adasam');
+    expect(link.lab!.runs[0].config.lr).toBe(recipe('adasam').lr);
+    const keys = ignored.map((i) => i.key).sort();
+    expect(keys).toEqual(['lab.be', 'lab.d', 'lab.drop', 'lab.r0', 'lab.r0.lr', 'lab.r1.lr', 'lab.task', 'lab.zz']);
+    expect(ignored.find((i) => i.key === 'lab.task')!.value).toBe('<script>');
+    expect(ignored.find((i) => i.key === 'lab.r1.lr')!.reason).toContain('lab.r<i>=<optimizer>');
+  });
+
+  it('an invalid combination of knobs in a lab run reverts the key the optimizer names', () => {
+    const { link, ignored } = decodeLink('#v=1&lab.r0=adasam&lab.r0.preset=torch&lab.r0.b2=1');
+    expect(link.lab!.runs[0].config.beta2).toBe(recipe('adasam', 'torch').beta2);
+    expect(ignored.map((i) => i.key)).toEqual(['lab.r0.b2']);
+  });
+
+  it('leaves the 2-D page decoding as it was', () => {
+    const text = 'v=1&land=rosenbrock&T=50&r0=adasam&r0.lr=0.01';
+    const { link, ignored } = decodeLink('#' + text);
+    expect(ignored).toEqual([]);
+    expect(link.scene.problem).toBe('rosenbrock');
+    expect(encodeLink(link)).toBe(text);
+  });
+});
+
+describe('toLabSettings', () => {
+  it('maps the default lab to the worker settings', () => {
+    const s = toLabSettings(DEFAULT_LAB);
+    expect(s.task).toEqual({ kind: 'modadd', p: 23, trainFraction: 0.5 });
+    expect(s.model).toEqual({ layers: 2, dModel: 64, heads: 4, mlp: 128, dropout: 0 });
+    expect(s.runs.map((r) => r.label)).toEqual(['AdaSAM', 'AMSGrad', 'SAM', 'SGD']);
+    expect(s.runs[0].config).toEqual(DEFAULT_LAB.runs[0].config);
+    expect(s.runs[0].config).not.toBe(DEFAULT_LAB.runs[0].config);
+    expect({ batch: s.batch, steps: s.steps, evalEvery: s.evalEvery, seed: s.seed, backend: s.backend }).toEqual({ batch: 64, steps: 300, evalEvery: 25, seed: 1, backend: 'auto' });
+  });
+
+  it('passes only the parameters of the chosen task', () => {
+    expect(toLabSettings({ ...DEFAULT_LAB, task: 'sort', length: 6, alphabet: 4 }).task).toEqual({ kind: 'sort', length: 6, alphabet: 4, trainSize: 2000, testSize: 500 });
+    expect(toLabSettings({ ...DEFAULT_LAB, task: 'brackets', length: 12 }).task).toEqual({ kind: 'brackets', length: 12, trainSize: 2000, testSize: 500 });
+    expect(toLabSettings({ ...DEFAULT_LAB, task: 'charlm', seqLen: 20 }).task).toEqual({ kind: 'charlm', text: 'alice', seqLen: 20, testFraction: 0.1 });
+  });
+
+  it('numbers runs of the same family', () => {
+    expect(labRunLabels([runSpec('sgd', 'paper'), runSpec('adasam', 'paper'), runSpec('sgd', 'paper')])).toEqual(['SGD #1', 'AdaSAM', 'SGD #3']);
+  });
+});
+
+describe('labProblems', () => {
+  it('accepts the defaults', () => {
+    expect(labProblems(DEFAULT_LAB)).toEqual([]);
+  });
+
+  it('names settings that parse but do not fit together', () => {
+    expect(labProblems({ ...DEFAULT_LAB, dModel: 50, heads: 4 })[0]).toMatch(/multiple of the number of heads/);
+    expect(labProblems({ ...DEFAULT_LAB, task: 'majority', length: 8 })[0]).toMatch(/odd length/);
+    expect(labProblems({ ...DEFAULT_LAB, task: 'brackets', length: 7 })[0]).toMatch(/even length/);
+    expect(labProblems({ ...DEFAULT_LAB, task: 'reverse', length: 40 })[0]).toMatch(/at most 32/);
+    expect(labProblems({ ...DEFAULT_LAB, runs: [] })).toEqual(['add at least one optimizer.']);
+  });
+});
