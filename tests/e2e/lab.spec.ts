@@ -96,13 +96,16 @@ test('every backend that works here agrees with the cpu backend within float32 t
   }
   const cpu = results.cpu;
   expect(cpu).toBeDefined();
-  expect(Object.keys(results).length, `backends that ran: ${Object.keys(results).join(', ')}`).toBeGreaterThanOrEqual(3);
+  // Chromium here has all four (WebGPU on SwiftShader with --enable-unsafe-webgpu); a backend may
+  // only be missing where the browser has no adapter for it.
+  const hasWebGPU = await page.evaluate(async () => !!(await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+  expect(Object.keys(results).sort(), 'backends that ran').toEqual(hasWebGPU ? ['cpu', 'wasm', 'webgl', 'webgpu'] : ['cpu', 'wasm', 'webgl']);
   for (const [backend, runs] of Object.entries(results)) {
     runs.forEach((losses, run) =>
       losses.forEach((loss, k) => {
         // The first loss is at identical weights: only summation order differs. Later ones carry
-        // the differences through the updates, so the bound widens a little.
-        const tol = (k === 0 ? 1e-5 : 1e-4) * Math.max(1, Math.abs(cpu[run][k]));
+        // each backend's float32 rounding through the updates: the spec's float32 tolerance (§9.4).
+        const tol = k === 0 ? 1e-5 * Math.max(1, Math.abs(cpu[run][k])) : 1e-4 + 1e-3 * Math.abs(cpu[run][k]);
         expect.soft(Math.abs(loss - cpu[run][k]), `${backend} run ${run} step ${k}: ${loss} vs cpu ${cpu[run][k]}`).toBeLessThanOrEqual(tol);
       }),
     );

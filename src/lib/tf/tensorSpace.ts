@@ -23,10 +23,18 @@ function map2(a: TensorMap, b: TensorMap, f: (x: tf.Tensor, y: tf.Tensor) => tf.
   return out;
 }
 
-/** Σ over leaves of Σ x², as one scalar on the device. */
+/**
+ * The sum of 0-d tensors, as one scalar on the device: stacked and summed rather than combined
+ * with tf.addN, which on the WebGPU backend (tfjs 4.22) returned garbage (0 or 1e-45) for a
+ * transformer's ~20 leaves.
+ */
+export function sumScalars(parts: tf.Tensor[]): tf.Scalar {
+  return (parts.length === 1 ? parts[0] : tf.sum(tf.stack(parts))) as tf.Scalar;
+}
+
+/** Σ over leaves of Σ x². */
 function sumOfSquares(a: TensorMap): tf.Scalar {
-  const parts = Object.values(a).map((x) => tf.sum(tf.square(x)));
-  return (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
+  return sumScalars(Object.values(a).map((x) => tf.sum(tf.square(x))));
 }
 
 export const tensorSpace: Space<TensorMap, tf.Scalar, tf.Scalar> = {

@@ -32,7 +32,7 @@ import type { Batch, Dataset, Examples } from './data/types';
 import { crossEntropy, disposeMasks, forward, initParams, lossAndAccuracy, makeDropoutMasks, paramShapes } from './model/transformer';
 import { TensorOptimizer, type LossFn, type TensorStep } from './optimizer';
 import { makeRng, mixSeed, shuffle, STREAM, type Rng } from './rng';
-import type { TensorMap } from './tensorSpace';
+import { sumScalars, type TensorMap } from './tensorSpace';
 
 // ─── losses on batches ───────────────────────────────────────────────────────────────────────
 
@@ -290,7 +290,7 @@ export class Race {
     run.gradEvals += info.gradEvals;
     try {
       const diag = tf.tidy(() => {
-        const dot = (a: TensorMap, b: TensorMap) => tf.addN(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k]))));
+        const dot = (a: TensorMap, b: TensorMap) => sumScalars(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k]))));
         const ss = dot(info.s, info.s);
         const gg = dot(info.g, info.g);
         const dd = info.delta ? dot(info.delta, info.delta) : tf.scalar(0);
@@ -375,7 +375,7 @@ export async function hessianTopEigen(
   const rng = makeRng(mixSeed(opts.seed ?? 0, STREAM.hessian));
   let v: tf.Tensor[] = tf.tidy(() => {
     const raw = keys.map((k) => tf.tensor(Float32Array.from({ length: params[k].size }, () => rng.normal()), params[k].shape));
-    const n = tf.sqrt(tf.addN(raw.map((r) => tf.sum(tf.square(r)))));
+    const n = tf.sqrt(sumScalars(raw.map((r) => tf.sum(tf.square(r)))));
     return raw.map((r) => tf.div(r, n));
   });
   const history: number[] = [];
@@ -385,8 +385,8 @@ export async function hessianTopEigen(
         const gp = grads(keys.map((k, i) => tf.add(params[k], tf.mul(v[i], eps))));
         const gm = grads(keys.map((k, i) => tf.sub(params[k], tf.mul(v[i], eps))));
         const hv = gp.map((g, i) => tf.div(tf.sub(g, gm[i]), 2 * eps));
-        const lam = tf.addN(hv.map((h, i) => tf.sum(tf.mul(h, v[i]))));
-        const n = tf.maximum(tf.sqrt(tf.addN(hv.map((h) => tf.sum(tf.square(h))))), 1e-30);
+        const lam = sumScalars(hv.map((h, i) => tf.sum(tf.mul(h, v[i]))));
+        const n = tf.maximum(tf.sqrt(sumScalars(hv.map((h) => tf.sum(tf.square(h))))), 1e-30);
         return [hv.map((h) => tf.div(h, n)), lam] as [tf.Tensor[], tf.Tensor];
       });
       history.push((await lambda.data())[0]);
@@ -429,7 +429,7 @@ export function filterNormalizedDirection(params: TensorMap, seed: number, which
 }
 
 const dotMaps = (a: TensorMap, b: TensorMap): tf.Scalar =>
-  tf.addN(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k])))) as tf.Scalar;
+  sumScalars(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k])))) as tf.Scalar;
 
 export interface SliceOptions {
   directions: SliceDirections;

@@ -90,6 +90,23 @@ describe('TrainerHandlers', () => {
     await h.handle({ type: 'dispose' });
   });
 
+  it('a start sent while a stopped loop is still finishing its step waits for it, then trains from step 0', async () => {
+    const { h, of } = harness();
+    await h.handle({ type: 'init', settings: settings({ steps: 40 }) });
+    const first = h.handle({ type: 'start' });
+    await new Promise((r) => setTimeout(r, 5));
+    await h.handle({ type: 'stop' });
+    // no await on `first`: the old loop may still be inside its round
+    const second = h.handle({ type: 'start' });
+    await Promise.all([first, second]);
+    expect(h.race!.step).toBe(40);
+    expect(of('status').at(-1)?.state).toBe('done');
+    const steps = of('step-metrics').flatMap((m) => m.metrics).filter((x) => x.run === 0).map((x) => x.step);
+    // the second race counts from 1 again after the first one's last step
+    expect(steps.lastIndexOf(1)).toBeGreaterThan(0);
+    await h.handle({ type: 'dispose' });
+  });
+
   it('rejects settings that do not fit with a clear message before training', async () => {
     const { h, of } = harness();
     await h.handle({ type: 'init', settings: settings({ model: { layers: 2, dModel: 48, heads: 5, mlp: 32, dropout: 0 } }) });

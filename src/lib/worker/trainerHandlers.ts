@@ -59,6 +59,8 @@ export class TrainerHandlers {
   #backendLost: string | null = null;
   #state: RunState = 'idle';
   #looping = false;
+  /** settles when the current training loop has returned (after its step in flight) */
+  #loopDone: Promise<void> = Promise.resolve();
   #etaMatrix = 'block0.attn.wqkv';
   #cancelled = new Set<number>();
   #chain: Promise<unknown> = Promise.resolve();
@@ -220,7 +222,10 @@ export class TrainerHandlers {
     if (!this.#race || !this.#settings) return this.#error('train', 'nothing to train: send init first', true);
     if (this.#looping) {
       if (this.#state === 'paused') this.#setState('running');
-      return;
+      if (this.#state === 'running') return;
+      // stopped, but its last step is still in flight: start once that loop has wound down
+      await this.#loopDone;
+      if (this.#looping) return;
     }
     if (!fromScratch && this.#state !== 'paused') return;
     if (fromScratch && this.#race.step > 0) {
@@ -233,7 +238,12 @@ export class TrainerHandlers {
     await this.#loop();
   }
 
-  async #loop(): Promise<void> {
+  #loop(): Promise<void> {
+    this.#loopDone = this.#runLoop();
+    return this.#loopDone;
+  }
+
+  async #runLoop(): Promise<void> {
     const s = this.#settings!;
     const etaEvery = s.etaEvery ?? s.evalEvery;
     this.#looping = true;
