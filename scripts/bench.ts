@@ -6,7 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { FAMILY_NAMES, recipe } from '../src/lib/optim/config';
-import { deterministic, runVec } from '../src/lib/optim/run';
+import { runVec } from '../src/lib/optim/run';
+import { makeObjective } from '../src/lib/landscapes/stochastic';
 import { wells } from '../src/lib/landscapes/wells';
 import { mlpGolden } from './benchData';
 import { TensorOptimizer, type LossFn } from '../src/lib/tf/optimizer';
@@ -25,7 +26,7 @@ const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 /** 8 optimizers × 1000 steps on wells: the work a slider drag asks for in one frame. */
 function benchCore() {
   const configs = FAMILY_NAMES.slice(0, 8).map((name) => recipe(name, 'paper', { lr: 0.05 }));
-  const objective = deterministic(wells.f, wells.grad);
+  const objective = makeObjective(wells, null); // the page's path: f and ∇f share their exponentials
   const race = () => configs.forEach((c) => runVec(c, wells.x0, 1000, objective));
   for (let i = 0; i < 30; i++) race(); // warm-up: let V8 optimise the hot loop
   const times: number[] = [];

@@ -15,6 +15,7 @@ import { himmelblau } from './himmelblau';
 import { RAVINE, ravine } from './ravine';
 import { saddle } from './saddle';
 import { makeObjective } from './stochastic';
+import { valueAndGradOf } from './types';
 
 /** Central difference of f: error O(h²·f''') + O(ε_mach·|f|/h). */
 function fdGrad(l: Landscape, x: Vec, h = 1e-5): Vec {
@@ -97,6 +98,14 @@ describe.each(LANDSCAPES.map((l) => ({ id: l.id, l })))('$id', ({ l }) => {
 
   it('has a finite value and gradient everywhere in its domain', () => {
     for (const p of grid(l, 40)) expect(Number.isFinite(l.f(p)) && l.grad(p).every(Number.isFinite)).toBe(true);
+  });
+
+  it('valueAndGrad, where defined, gives exactly f and grad', () => {
+    for (const p of grid(l, 12)) {
+      const both = valueAndGradOf(l)(p);
+      expect(both.loss).toBe(l.f(p));
+      expect(both.grad).toEqual(l.grad(p));
+    }
   });
 
   it('does not mutate its argument and returns a fresh gradient', () => {

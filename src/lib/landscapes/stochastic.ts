@@ -20,7 +20,7 @@
 import { makeRng, mixSeed, permutation } from '../math/rng';
 import type { Vec } from '../math/vec';
 import type { ValueAndGrad } from '../optim/step';
-import type { Landscape } from './types';
+import { valueAndGradOf, type Landscape } from './types';
 
 export interface StochasticSettings {
   /** σ, the per-sample gradient noise scale (standard deviation per coordinate) */
@@ -150,9 +150,10 @@ export function makeStochastic(landscape: Landscape, settings: StochasticSetting
 
 /** f(x) + ⟨n, x⟩ and ∇f(x) + n: the minibatch objective for a step whose noise is n = σ·z̄_B. */
 function noisyObjective(landscape: Landscape, [nx, ny]: [number, number]): ValueAndGrad<Vec, number> {
+  const vg = valueAndGradOf(landscape);
   return (x) => {
-    const g = landscape.grad(x);
-    return { loss: landscape.f(x) + (nx * x[0] + ny * x[1]), grad: [g[0] + nx, g[1] + ny] };
+    const { loss, grad: g } = vg(x);
+    return { loss: loss + (nx * x[0] + ny * x[1]), grad: [g[0] + nx, g[1] + ny] };
   };
 }
 
@@ -168,7 +169,7 @@ export const isStochastic = (s: StochasticSettings | null): s is StochasticSetti
 export function makeObjective(landscape: Landscape, settings: StochasticSettings | null): (t: number) => ValueAndGrad<Vec, number> {
   if (!isStochastic(settings)) {
     if (settings) validateStochastic(settings);
-    const exact: ValueAndGrad<Vec, number> = (x) => ({ loss: landscape.f(x), grad: landscape.grad(x) });
+    const exact: ValueAndGrad<Vec, number> = valueAndGradOf(landscape);
     return () => exact;
   }
   return makeStochastic(landscape, settings).objectiveAt;

@@ -16,9 +16,19 @@ export interface Landscape {
   blurb: string;
   f(x: Vec): number;
   grad(x: Vec): Vec;
+  /**
+   * f and ∇f together, bit-identical to f(x) and grad(x) (the landscape tests check it), for
+   * surfaces where the two share work (the exponentials of `wells`): the race's hot path.
+   */
+  valueAndGrad?(x: Vec): { loss: number; grad: Vec };
   /** [[xmin, xmax], [ymin, ymax]] for the views */
   domain: [[number, number], [number, number]];
   /** default start */
   x0: [number, number];
   minima: Minimum[];
+}
+
+/** f and ∇f at x, sharing work where the landscape allows it. */
+export function valueAndGradOf(land: Landscape): (x: Vec) => { loss: number; grad: Vec } {
+  return land.valueAndGrad ? (x) => land.valueAndGrad!(x) : (x) => ({ loss: land.f(x), grad: land.grad(x) });
 }

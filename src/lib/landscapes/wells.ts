@@ -29,6 +29,14 @@ export const wells: Landscape = {
     const b = (FA * exp(-(fx * fx + fy * fy) / (2 * FS2))) / FS2;
     return [a * sx + b * fx, a * sy + b * fy];
   },
+  valueAndGrad: (x) => {
+    const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
+    const es = exp(-(sx * sx + sy * sy) / (2 * SS2));
+    const ef = exp(-(fx * fx + fy * fy) / (2 * FS2));
+    const a = (SA * es) / SS2;
+    const b = (FA * ef) / FS2;
+    return { loss: -SA * es - FA * ef, grad: [a * sx + b * fx, a * sy + b * fy] };
+  },
   domain: [[-2, 2.5], [-1.5, 1.5]],
   x0: [-0.45, 0.3],
   minima: [

@@ -34,10 +34,9 @@ const P5 = 4.13813679705723846039e-8;
 
 /** eˣ, engine-independent (fdlibm e_exp.c). */
 export function exp(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x > O_THRESHOLD) return Infinity;
+  if (!(x <= O_THRESHOLD)) return x > O_THRESHOLD ? Infinity : NaN;
   if (x < U_THRESHOLD) return 0;
-  const ax = Math.abs(x);
+  const ax = x < 0 ? -x : x;
   if (ax < 3.725290298461914e-9) return 1 + x; // |x| < 2⁻²⁸
 
   // x = k·ln2 + r, |r| ≤ ½ln2, with r = hi − lo carried in two parts
