@@ -88,8 +88,12 @@ test('Export JSON equals `trace` byte for byte with exp, bias correction, ASAM a
 
 test('moving a slider rewrites the link and redraws the trajectory at once', async ({ page }) => {
   await page.goto('./');
+  // the page opens on the AdaSAM run (the default, so not in the link); another tab is
+  await expect(page).not.toHaveURL(/ar=/);
+  await page.getByTestId('run-tab-1').click();
+  await expect(page).toHaveURL(/ar=1/);
   await page.getByTestId('run-tab-3').click();
-  await expect(page).toHaveURL(/ar=3/);
+  await expect(page).not.toHaveURL(/ar=/);
   const before = await trajectory(page, 3);
   await page.getByTestId('r3-rho-slider').fill('100');
   await expect(page).toHaveURL(/r3\.rho=0\.1(&|$)/);

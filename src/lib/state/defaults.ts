@@ -51,7 +51,8 @@ export const DEFAULT_LINK: PlaygroundLink = {
   page: '2d',
   // the race's start, not the landscape's own: the story needs (−0.5, 0.3) on wells
   scene: { ...defaultsOf<PlaygroundLink['scene']>(SCENE_SETTINGS), x0: [...DEFAULT_RACE.x0] as [number, number] },
-  view: defaultsOf(VIEW_SETTINGS),
+  // the step anatomy opens on the race's AdaSAM run (url.ts defaultAnatomyRun)
+  view: { ...defaultsOf<PlaygroundLink['view']>(VIEW_SETTINGS), anatomyRun: DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam') },
   runs: DEFAULT_RACE.runs.map((r) => ({ family: r.family, preset: r.preset, config: recipe(r.family, r.preset, r.overrides) })),
   lab: DEFAULT_LAB,
 };

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import { DEFAULT_LINK } from './defaults';
 import { MAX_RUNS, OPTIMIZER_SETTINGS, SCHEMA_VERSION } from './schema';
-import { decodeLink, encodeLink, MAX_LINK_LENGTH, paramsOf, runSpec, type PlaygroundLink } from './url';
+import { decodeLink, defaultAnatomyRun, encodeLink, MAX_LINK_LENGTH, paramsOf, runSpec, type PlaygroundLink } from './url';
 
 const withRuns = (runs: PlaygroundLink['runs'], scene: Partial<PlaygroundLink['scene']> = {}): PlaygroundLink => ({
   ...DEFAULT_LINK,
   scene: { ...DEFAULT_LINK.scene, ...scene },
+  view: { ...DEFAULT_LINK.view, anatomyRun: defaultAnatomyRun(runs) },
   runs,
 });
 
@@ -41,6 +42,17 @@ describe('encodeLink / decodeLink', () => {
     const link = withRuns(DEFAULT_LINK.runs, { problem: 'rosenbrock', x0: null });
     expect(encodeLink(link)).toBe('v=1&land=rosenbrock&x0=');
     expect(decodeLink(encodeLink(link))).toEqual({ link, ignored: [] });
+  });
+
+  it('the step anatomy shows the race’s AdaSAM run unless the link names another', () => {
+    expect(decodeLink('').link.view.anatomyRun).toBe(DEFAULT_LINK.runs.findIndex((r) => r.family === 'adasam'));
+    expect(decodeLink('r0=sgd&r1=adasam').link.view.anatomyRun).toBe(1);
+    expect(decodeLink('r0=sgd&r1=sam').link.view.anatomyRun).toBe(0);
+    expect(decodeLink('r0=sgd&r1=adasam&ar=0').link.view.anatomyRun).toBe(0);
+    const tooFar = decodeLink('r0=sgd&r1=adasam&ar=5');
+    expect(tooFar.link.view.anatomyRun).toBe(1);
+    expect(tooFar.ignored.map((i) => i.key)).toEqual(['ar']);
+    expect(encodeLink(decodeLink('r0=sgd&r1=adasam').link)).toBe('v=1&r0=sgd&r1=adasam');
   });
 
   it('omits knobs equal to the run’s recipe and presets equal to paper', () => {

@@ -198,9 +198,16 @@ export function decodeLink(input: string): Decoded {
     const reason = run ? `not a setting of a run (runs are ${run[1] ?? ''}r0…${run[1] ?? ''}r${MAX_RUNS - 1}, each needs ${run[1] ?? ''}r<i>=<optimizer>)` : 'unknown setting';
     ignored.push({ key, value, reason });
   }
-  if (view.anatomyRun >= runs.length) view.anatomyRun = 0;
+  const ar = params.get('ar');
+  if (view.anatomyRun >= runs.length) {
+    if (ar !== undefined && !ignored.some((i) => i.key === 'ar')) ignored.push({ key: 'ar', value: ar, reason: `the race has ${runs.length} runs (0…${runs.length - 1})` });
+    view.anatomyRun = defaultAnatomyRun(runs);
+  } else if (ar === undefined) view.anatomyRun = defaultAnatomyRun(runs);
   return { link: { page, scene, view, runs, lab }, ignored };
 }
+
+/** The run the step anatomy shows when the link does not say: the race's first AdaSAM, else its first run. */
+export const defaultAnatomyRun = (runs: readonly RunSpec[]): number => Math.max(0, runs.findIndex((r) => r.family === 'adasam'));
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -240,7 +247,7 @@ export function encodeLink(link: PlaygroundLink): string {
   const out: [string, string][] = [['v', String(SCHEMA_VERSION)]];
   if (link.page !== DEFAULT_LINK.page) out.push(['page', link.page]);
   encodeRows(SCENE_SETTINGS, link.scene as unknown as Values, DEFAULT_LINK.scene as unknown as Values, '', out);
-  encodeRows(VIEW_SETTINGS, link.view as unknown as Values, DEFAULT_LINK.view as unknown as Values, '', out);
+  encodeRows(VIEW_SETTINGS, link.view as unknown as Values, { ...(DEFAULT_LINK.view as unknown as Values), anatomyRun: defaultAnatomyRun(link.runs) }, '', out);
   encodeRuns(link.runs, DEFAULT_LINK.runs, 'r', out);
   if (link.lab) {
     encodeRows(LAB_SETTINGS, link.lab as unknown as Values, DEFAULT_LAB as unknown as Values, '', out);
