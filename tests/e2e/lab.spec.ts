@@ -183,6 +183,9 @@ test('after a race: the loss slice along (δ, random) with its trajectory, and t
   await page.getByTestId('lab-slice-zoom').click();
   await expect(page.getByTestId('lab-slice-zoom')).toHaveCount(0, { timeout: 30_000 });
   await expect(view).toBeVisible();
+  // the same slice in 3-D, through the 2-D page's surface scene
+  await expect(page.getByTestId('grid-surface-view')).toBeVisible();
+  await page.getByTestId('grid-surface-view').screenshot({ path: 'test-results/lab-slice-3d.png' });
 
   await page.getByLabel('iterations').fill('30');
   await page.getByTestId('lab-speedup').click();
