@@ -259,3 +259,32 @@ export class SurfaceScene {
     this.#renderer.dispose();
   }
 }
+
+/**
+ * An {@attach} for a canvas: makes the scene, keeps it sized to the canvas, and disposes it when
+ * the canvas goes; `onscene` receives the scene, then null.
+ */
+export function attachSurface(onscene: (scene: SurfaceScene | null) => void): (canvas: HTMLCanvasElement) => () => void {
+  return (canvas) => {
+    const scene = new SurfaceScene(canvas);
+    const observer = new ResizeObserver(([entry]) => scene.resize(entry.contentRect.width, entry.contentRect.height));
+    observer.observe(canvas);
+    onscene(scene);
+    return () => {
+      observer.disconnect();
+      scene.dispose();
+      onscene(null);
+    };
+  };
+}
+
+/** A sampled field (values row-major from y_min) as the terrain: heights mapped to [0, 1] by `toUnit`. */
+export function fieldOf(
+  grid: { nx: number; ny: number; domain: [[number, number], [number, number]]; values: ArrayLike<number> },
+  toUnit: (f: number) => number,
+  color: (h: number) => string,
+): SurfaceField {
+  const heights = new Float32Array(grid.values.length);
+  for (let k = 0; k < heights.length; k++) heights[k] = toUnit(grid.values[k]);
+  return { nx: grid.nx, ny: grid.ny, domain: grid.domain, heights, color };
+}
