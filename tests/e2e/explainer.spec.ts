@@ -238,3 +238,18 @@ test('Export PNG downloads an image of the current view; copy link reports back'
   await expect(page.getByRole('status').filter({ hasText: 'copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
 });
+
+test('presenter mode: the p key and the button switch large type on and off', async ({ page }) => {
+  await page.goto('./');
+  const fontSize = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  const normal = await fontSize();
+  await page.locator('body').press('p');
+  await expect(page.getByTestId('presenter')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html.presenter')).toHaveCount(1);
+  expect(await fontSize()).toBeGreaterThan(normal * 1.3);
+  await page.screenshot({ path: `${SHOTS}/presenter.png` });
+  await page.getByTestId('presenter').click();
+  await expect(page.getByTestId('presenter')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.locator('html.presenter')).toHaveCount(0);
+  expect(await fontSize()).toBe(normal);
+});
