@@ -81,7 +81,10 @@ async function main() {
     ['basin', async () => (await import('./benchBasin')).benchBasin()],
     ['transformer', async () => (await import('./benchTransformer')).benchTransformer()],
   ];
-  if (browser) optional.push(['explainer', () => withPreviewServer((baseURL) => import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })))]);
+  if (browser) {
+    optional.push(['explainer', () => withPreviewServer((baseURL) => import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })))]);
+    optional.push(['transformerBrowser', async () => (await import('./benchBrowser')).benchTransformerBrowser()]);
+  }
   for (const [key, run] of optional) {
     try {
       results[key] = await run();

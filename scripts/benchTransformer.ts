@@ -1,5 +1,6 @@
 /**
- * Benchmark of the lab's transformer on the tfjs cpu backend in Node: median ms per AMSGrad
+ * Benchmark of the lab's transformer on a tfjs backend (cpu in Node; every backend in headless
+ * Chromium through scripts/benchBrowser.ts): median ms per AMSGrad
  * step, per AdaSAM step, their ratio, and the share of an AdaSAM step spent outside the two
  * gradient passes (the optimizer's update). Targets: AdaSAM ≤ 2.05 × AMSGrad, update ≤ 5 %.
  *
@@ -28,6 +29,9 @@ import { mapValueAndGrad, TensorOptimizer } from '../src/lib/tf/optimizer';
 import { makeRng } from '../src/lib/math/rng';
 import type { TensorMap } from '../src/lib/tf/tensorSpace';
 import type { ModelSettings } from '../src/lib/worker/trainerProtocol';
+import { pickBackend } from '../src/lib/tf/backend';
+import type { BackendPreference } from '../src/lib/worker/trainerProtocol';
+import { sumScalars } from '../src/lib/tf/tensorSpace';
 
 export const BENCH_MODEL: ModelSettings = { layers: 2, dModel: 64, heads: 4, mlp: 256, dropout: 0, vocab: 100, seqLen: 32, head: 'classify', classes: 100 };
 export const BENCH_BATCH = 32;
@@ -55,11 +59,11 @@ const median = (a: number[]) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export async function benchTransformer(opts: { steps?: number; warmup?: number } = {}): Promise<BenchResult> {
+/** Runs in Node (cpu) and in the browser (scripts/benchTransformerPage.ts picks each backend). */
+export async function benchTransformer(opts: { steps?: number; warmup?: number; backend?: BackendPreference } = {}): Promise<BenchResult> {
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
-  await tf.setBackend('cpu');
-  await tf.ready();
+  await pickBackend(opts.backend ?? 'cpu');
   const m = BENCH_MODEL;
   const rng = makeRng(2024);
   const tokens = tf.tensor2d(Int32Array.from({ length: BENCH_BATCH * m.seqLen }, () => rng.int(m.vocab)), [BENCH_BATCH, m.seqLen], 'int32');
@@ -68,7 +72,7 @@ export async function benchTransformer(opts: { steps?: number; warmup?: number }
   const x0 = initParams(m, 1);
   const keys = Object.keys(x0);
   const coef: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.onesLike(x0[k])]));
-  const cheapLoss = (p: TensorMap) => tf.addN(keys.map((k) => tf.sum(tf.mul(coef[k], p[k])))) as tf.Scalar;
+  const cheapLoss = (p: TensorMap) => sumScalars(keys.map((k) => tf.sum(tf.mul(coef[k], p[k]))));
   const delta: TensorMap = tf.tidy(() => Object.fromEntries(keys.map((k) => [k, tf.mul(tf.onesLike(x0[k]), 1e-4)])));
 
   const amsgrad = new TensorOptimizer(recipe('amsgrad', 'torch', { lr: 1e-3 }), x0);

@@ -135,9 +135,16 @@ test('settings that do not fit are named before training starts', async ({ page 
 
 test('the default race trains on the auto backend (screenshot)', async ({ page }) => {
   test.setTimeout(90_000);
-  // The default race on a smaller model, so software WebGL gets far enough in a few seconds.
+  // The default race on a smaller model, so a software backend gets far enough in a few seconds.
   await open(page, 'lab.steps=400&lab.L=1&lab.d=32&lab.b=32');
   await expect(page.getByTestId('lab-backend')).not.toHaveAttribute('data-backend', '', { timeout: 30_000 });
+  // Without a GPU both WebGPU (fallback adapter) and WebGL (SwiftShader) are software here: auto takes WASM.
+  const softwareOnly = await page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    return /swiftshader|llvmpipe/i.test(String(gl && info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : ''));
+  });
+  if (softwareOnly) await expect(page.getByTestId('lab-backend')).toHaveAttribute('data-backend', 'wasm');
   await page.getByTestId('lab-start').click();
   await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(20);
   await page.getByTestId('lab-x-gradEvals').click();

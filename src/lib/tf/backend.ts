@@ -54,6 +54,24 @@ async function probeWebGPU(): Promise<{ fallback: boolean; description: string }
   return { fallback, description };
 }
 
+/**
+ * The WebGL renderer's name when it is a software rasterizer (SwiftShader, llvmpipe), else null.
+ * Measured on a 2-core machine without a GPU (npm run bench -- --browser): the benchmark
+ * transformer's AdaSAM step took 886 ms on software WebGL and 358 ms on WASM.
+ */
+function softwareWebGL(): string | null {
+  try {
+    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : null;
+    const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    return /swiftshader|llvmpipe|software/i.test(renderer) ? renderer : null;
+  } catch {
+    return null;
+  }
+}
+
 async function register(name: BackendName, o: PickOptions): Promise<void> {
   if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   if (name === 'wasm') {
@@ -79,7 +97,7 @@ async function smokeTest(): Promise<void> {
 
 /**
  * Sets the tfjs backend. 'auto' tries webgpu → webgl → wasm → cpu and skips a fallback
- * (software) WebGPU adapter; a named backend is tried first and the auto order follows if it
+ * (software) WebGPU adapter and a software WebGL renderer; a named backend is tried first and the auto order follows if it
  * fails. Never throws for a failed backend while one is left: cpu always works.
  */
 export async function pickBackend(preference: BackendPreference, o: PickOptions = {}): Promise<BackendChoice> {
@@ -103,6 +121,13 @@ export async function pickBackend(preference: BackendPreference, o: PickOptions 
         if (probe.fallback && preference === 'auto') {
           softwareGpu = probe.description;
           fallbacks.push(`webgpu: the adapter (${probe.description}) is a software fallback, slower than WebGL/WASM`);
+          continue;
+        }
+      }
+      if (name === 'webgl' && preference === 'auto') {
+        const software = softwareWebGL();
+        if (software) {
+          fallbacks.push(`webgl: the renderer (${software}) is software, slower than WASM`);
           continue;
         }
       }
