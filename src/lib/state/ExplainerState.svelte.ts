@@ -14,9 +14,8 @@ import { ConfigError, recipe, validateConfig, type FamilyName, type OptimizerCon
 import type { StepRecord, VecRun } from '../optim/run';
 import type { Vec } from '../math/vec';
 import { runScene } from '../trace/trace';
-import { DEFAULT_LINK } from './defaults';
 import { MAX_RUNS } from './schema';
-import type { PlaygroundLink, RunSpec, SceneSettings, ViewSettings } from './url';
+import { defaultStart, type PlaygroundLink, type RunSpec, type SceneSettings, type ViewSettings } from './url';
 
 /** Phases of one step's anatomy: 0 x_t, 1 s_t, 2 ρ-ball and δ_t, 3 g_t, 4 η_t (m, v, v̂), 5 x_{t+1}. */
 export const PHASES = ['x_t', 's_t = ∇f(x_t)', 'δ_t on the ρ-ball', 'g_t = ∇f(x_t + δ_t)', 'η_t = 1/√v̂_t', 'x_{t+1}'] as const;
@@ -139,11 +138,9 @@ export class ExplainerState {
     this.#emit({ view: { ...this.link.view, ...patch } });
   }
 
-  /** The start a landscape opens with. */
+  /** The start a landscape opens with (null: its own), as a link without x0 has it. */
   startOf(problem: string): [number, number] | null {
-    if (problem === DEFAULT_LINK.scene.problem) return DEFAULT_LINK.scene.x0;
-    const land = getLandscape(problem);
-    return land ? [...land.x0] : null;
+    return defaultStart(problem);
   }
 
   /** Sets the start x₀, rounded to a thousandth of the domain so links stay short. */

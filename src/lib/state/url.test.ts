@@ -38,10 +38,17 @@ describe('encodeLink / decodeLink', () => {
     expect(decoded.link).toEqual(link);
   });
 
-  it('a scene without its own start (x0 = null) round-trips as an empty x0', () => {
-    const link = withRuns(DEFAULT_LINK.runs, { problem: 'rosenbrock', x0: null });
-    expect(encodeLink(link)).toBe('v=1&land=rosenbrock&x0=');
-    expect(decodeLink(encodeLink(link))).toEqual({ link, ignored: [] });
+  it('without x0 a link starts where the page would: the opening race’s start on wells, the landscape’s own elsewhere', () => {
+    const rosenbrock = withRuns(DEFAULT_LINK.runs, { problem: 'rosenbrock', x0: null });
+    expect(encodeLink(rosenbrock)).toBe('v=1&land=rosenbrock');
+    expect(decodeLink(encodeLink(rosenbrock))).toEqual({ link: rosenbrock, ignored: [] });
+    expect(decodeLink('land=wells').link.scene.x0).toEqual(DEFAULT_LINK.scene.x0);
+    // wells from its own (spec) start: an explicit empty x0
+    const wellsOwn = withRuns(DEFAULT_LINK.runs, { problem: 'wells', x0: null });
+    expect(encodeLink(wellsOwn)).toBe('v=1&x0=');
+    expect(decodeLink(encodeLink(wellsOwn))).toEqual({ link: wellsOwn, ignored: [] });
+    // a malformed x0 falls back to the same default
+    expect(decodeLink('land=quadratic&x0=1,2,3').link.scene.x0).toBeNull();
   });
 
   it('the step anatomy shows the race’s AdaSAM run unless the link names another', () => {

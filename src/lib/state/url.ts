@@ -187,6 +187,7 @@ export function decodeLink(input: string): Decoded {
   }
 
   const scene = decodeRows(SCENE_SETTINGS, params, '', DEFAULT_LINK.scene as unknown as Values, used, ignored) as unknown as SceneSettings;
+  if (params.get('x0') === undefined || ignored.some((i) => i.key === 'x0')) scene.x0 = defaultStart(scene.problem);
   const view = decodeRows(VIEW_SETTINGS, params, '', DEFAULT_LINK.view as unknown as Values, used, ignored) as unknown as ViewSettings;
 
   const runs = decodeRuns(params, 'r', DEFAULT_LINK.runs, used, ignored);
@@ -205,6 +206,13 @@ export function decodeLink(input: string): Decoded {
   } else if (ar === undefined) view.anatomyRun = defaultAnatomyRun(runs);
   return { link: { page, scene, view, runs, lab }, ignored };
 }
+
+/**
+ * Where a race starts when the link does not say: on the opening landscape, the opening race's
+ * start; elsewhere null, the landscape's own start.
+ */
+export const defaultStart = (problem: string): [number, number] | null =>
+  problem === DEFAULT_LINK.scene.problem && DEFAULT_LINK.scene.x0 ? [...DEFAULT_LINK.scene.x0] : null;
 
 /** The run the step anatomy shows when the link does not say: the race's first AdaSAM, else its first run. */
 export const defaultAnatomyRun = (runs: readonly RunSpec[]): number => Math.max(0, runs.findIndex((r) => r.family === 'adasam'));
@@ -246,7 +254,7 @@ function sameRuns(a: RunSpec[], b: RunSpec[]): boolean {
 export function encodeLink(link: PlaygroundLink): string {
   const out: [string, string][] = [['v', String(SCHEMA_VERSION)]];
   if (link.page !== DEFAULT_LINK.page) out.push(['page', link.page]);
-  encodeRows(SCENE_SETTINGS, link.scene as unknown as Values, DEFAULT_LINK.scene as unknown as Values, '', out);
+  encodeRows(SCENE_SETTINGS, link.scene as unknown as Values, { ...(DEFAULT_LINK.scene as unknown as Values), x0: defaultStart(link.scene.problem) }, '', out);
   encodeRows(VIEW_SETTINGS, link.view as unknown as Values, { ...(DEFAULT_LINK.view as unknown as Values), anatomyRun: defaultAnatomyRun(link.runs) }, '', out);
   encodeRuns(link.runs, DEFAULT_LINK.runs, 'r', out);
   if (link.lab) {
