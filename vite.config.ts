@@ -4,7 +4,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { serviceWorkerSource } from './src/offline/serviceWorker';
+import { serviceWorkerSource } from './src/offline/serviceWorker.ts';
 
 /** Every file under `dir`, relative to it, with '/' separators. */
 function filesUnder(dir: string): string[] {
