@@ -262,11 +262,18 @@ export class SurfaceScene {
 
 /**
  * An {@attach} for a canvas: makes the scene, keeps it sized to the canvas, and disposes it when
- * the canvas goes; `onscene` receives the scene, then null.
+ * the canvas goes; `onscene` receives the scene, then null. Without WebGL (blocked, or a lost
+ * context) `onerror` gets the reason and the rest of the page goes on without the 3-D view.
  */
-export function attachSurface(onscene: (scene: SurfaceScene | null) => void): (canvas: HTMLCanvasElement) => () => void {
+export function attachSurface(onscene: (scene: SurfaceScene | null) => void, onerror: (message: string) => void): (canvas: HTMLCanvasElement) => () => void {
   return (canvas) => {
-    const scene = new SurfaceScene(canvas);
+    let scene: SurfaceScene;
+    try {
+      scene = new SurfaceScene(canvas);
+    } catch (e) {
+      onerror(`The 3-D view needs WebGL, which this browser does not provide (${e instanceof Error ? e.message : String(e)}).`);
+      return () => {};
+    }
     const observer = new ResizeObserver(([entry]) => scene.resize(entry.contentRect.width, entry.contentRect.height));
     observer.observe(canvas);
     onscene(scene);
