@@ -4,13 +4,12 @@
  * missing optional part (a browser for --browser) skips only that section, saying why.
  */
 import { performance } from 'node:perf_hooks';
-import * as tf from '@tensorflow/tfjs';
 import { FAMILY_NAMES, recipe } from '../src/lib/optim/config';
 import { runVec } from '../src/lib/optim/run';
 import { makeObjective } from '../src/lib/landscapes/stochastic';
 import { wells } from '../src/lib/landscapes/wells';
-import { mlpGolden } from './benchData';
-import { TensorOptimizer, type LossFn } from '../src/lib/tf/optimizer';
+import type * as TF from '@tensorflow/tfjs';
+import type { LossFn } from '../src/lib/tf/optimizer';
 
 const json = process.argv.includes('--json');
 const browser = process.argv.includes('--browser');
@@ -38,15 +37,22 @@ function benchCore() {
   return { optimizers: configs.length, steps: 1000, medianMs: round(median(times)), targetMs: 2 };
 }
 
-/** One AdaSAM step of the spec's 13-parameter MLP (§8.3) on the tfjs cpu backend. */
+/**
+ * One AdaSAM step of the spec's 13-parameter MLP (§8.3) on the tfjs cpu backend. TF.js is loaded
+ * only here, after the core figure, as on the 2-D page, which never loads it: with TF.js loaded
+ * first, the plain-JS core measured about a third slower in the same process (cause not pinned down).
+ */
 async function benchMlp() {
+  const tf = await import('@tensorflow/tfjs');
+  const { TensorOptimizer } = await import('../src/lib/tf/optimizer');
+  const { mlpGolden } = await import('./benchData');
   await tf.setBackend('cpu');
   const { x0, X, y, batches } = mlpGolden();
   const opt = new TensorOptimizer(recipe('adasam', 'paper', { lr: 0.05, rho: 0.05 }), x0);
   const Xt = batches.map((b) => tf.tensor2d(b.map((i) => X[i])));
   const yt = batches.map((b) => tf.tensor2d(b.map((i) => [y[i]])));
   const lossAt = (t: number): LossFn => (p) =>
-    tf.losses.meanSquaredError(yt[t % yt.length], tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(Xt[t % Xt.length], p.K1 as tf.Tensor2D), p.b1)), p.K2 as tf.Tensor2D), p.b2)) as tf.Scalar;
+    tf.losses.meanSquaredError(yt[t % yt.length], tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(Xt[t % Xt.length], p.K1 as TF.Tensor2D), p.b1)), p.K2 as TF.Tensor2D), p.b2)) as TF.Scalar;
   const times: number[] = [];
   for (let t = 0; t < 300; t++) {
     const t0 = performance.now();
