@@ -51,8 +51,19 @@ async function benchMlp() {
   const opt = new TensorOptimizer(recipe('adasam', 'paper', { lr: 0.05, rho: 0.05 }), x0);
   const Xt = batches.map((b) => tf.tensor2d(b.map((i) => X[i])));
   const yt = batches.map((b) => tf.tensor2d(b.map((i) => [y[i]])));
-  const lossAt = (t: number): LossFn => (p) =>
-    tf.losses.meanSquaredError(yt[t % yt.length], tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(Xt[t % Xt.length], p.K1 as TF.Tensor2D), p.b1)), p.K2 as TF.Tensor2D), p.b2)) as TF.Scalar;
+  const lossAt =
+    (t: number): LossFn =>
+    (p) =>
+      tf.losses.meanSquaredError(
+        yt[t % yt.length],
+        tf.add(
+          tf.matMul(
+            tf.tanh(tf.add(tf.matMul(Xt[t % Xt.length], p.K1 as TF.Tensor2D), p.b1)),
+            p.K2 as TF.Tensor2D,
+          ),
+          p.b2,
+        ),
+      ) as TF.Scalar;
   const times: number[] = [];
   for (let t = 0; t < 300; t++) {
     const t0 = performance.now();
@@ -69,7 +80,10 @@ async function benchMlp() {
 async function withPreviewServer<T>(run: (baseURL: string) => Promise<T>): Promise<T> {
   const { build, preview } = await import('vite');
   await build({ logLevel: 'error' });
-  const server = await preview({ preview: { port: 4179, strictPort: false, host: '127.0.0.1' }, logLevel: 'error' });
+  const server = await preview({
+    preview: { port: 4179, strictPort: false, host: '127.0.0.1' },
+    logLevel: 'error',
+  });
   try {
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview reported no URL');
@@ -80,7 +94,9 @@ async function withPreviewServer<T>(run: (baseURL: string) => Promise<T>): Promi
 }
 
 async function main() {
-  const results: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}` };
+  const results: Record<string, unknown> = {
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  };
   results.core = benchCore();
   results.mlp = await benchMlp();
   const optional: [string, () => Promise<unknown>][] = [
@@ -88,8 +104,17 @@ async function main() {
     ['transformer', async () => (await import('./benchTransformer')).benchTransformer()],
   ];
   if (browser) {
-    optional.push(['explainer', () => withPreviewServer((baseURL) => import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })))]);
-    optional.push(['transformerBrowser', async () => (await import('./benchBrowser')).benchTransformerBrowser()]);
+    optional.push([
+      'explainer',
+      () =>
+        withPreviewServer((baseURL) =>
+          import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })),
+        ),
+    ]);
+    optional.push([
+      'transformerBrowser',
+      async () => (await import('./benchBrowser')).benchTransformerBrowser(),
+    ]);
   }
   for (const [key, run] of optional) {
     try {
@@ -102,7 +127,8 @@ async function main() {
     process.stdout.write(JSON.stringify(results) + '\n');
     return;
   }
-  for (const [key, value] of Object.entries(results)) process.stdout.write(`${key.padEnd(12)} ${JSON.stringify(value)}\n`);
+  for (const [key, value] of Object.entries(results))
+    process.stdout.write(`${key.padEnd(12)} ${JSON.stringify(value)}\n`);
 }
 
 main();

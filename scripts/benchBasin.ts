@@ -30,10 +30,16 @@ export interface BasinBench {
   withinTarget: boolean;
 }
 
-export async function benchBasin({ nx = 128, ny = 128, steps = 200, repeats = 5 } = {}): Promise<BasinBench> {
+export async function benchBasin({
+  nx = 128,
+  ny = 128,
+  steps = 200,
+  repeats = 5,
+} = {}): Promise<BasinBench> {
   const landscape = getLandscape('wells');
   if (!landscape) throw new Error('wells is not registered');
-  const config = raceConfigs(DEFAULT_RACE)[DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam')];
+  const config =
+    raceConfigs(DEFAULT_RACE)[DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam')];
   // warm-up so the timings measure optimised code
   basinMap({ landscape, config, nx: 16, ny: 16, steps });
   const runsMs: number[] = [];
@@ -53,7 +59,9 @@ export async function benchBasin({ nx = 128, ny = 128, steps = 200, repeats = 5 
   const objective = makeObjective(landscape, null);
   for (let i = 0; i < 64; i++) runVec(config, landscape.x0, steps, objective);
   const t0 = performance.now();
-  for (let j = 0; j < 16; j++) for (let i = 0; i < 16; i++) runVec(config, gridStart(landscape.domain, nx, ny, i, j), steps, objective);
+  for (let j = 0; j < 16; j++)
+    for (let i = 0; i < 16; i++)
+      runVec(config, gridStart(landscape.domain, nx, ny, i, j), steps, objective);
   const runVecNsPerStep = Math.round(((performance.now() - t0) * 1e6) / (256 * steps));
   const targetMs = 2000;
   return {

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { TensorMap } from '../src/lib/tf/tensorSpace';
 
 export function mlpGolden(): { x0: TensorMap; X: number[][]; y: number[]; batches: number[][] } {
-  const g = JSON.parse(readFileSync(new URL('../tests/fixtures/golden/mlp.json', import.meta.url), 'utf8'));
+  const g = JSON.parse(
+    readFileSync(new URL('../tests/fixtures/golden/mlp.json', import.meta.url), 'utf8'),
+  );
   const theta: number[] = g.x0;
   return {
     x0: {

@@ -10,7 +10,14 @@
  */
 import { chromium } from 'playwright-core';
 
-const ARGS = ['--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-sandbox'];
+const ARGS = [
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-sandbox',
+];
 
 /** 6 optimizers × 500 steps on wells; run 5 (AdaSAM) is the one whose ρ slider moves. */
 const RACE =
@@ -21,9 +28,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export async function benchExplainer(opts: { baseURL: string; samples?: number }): Promise<{ sliderToFrameMs: number; basinMapMs: number }> {
+export async function benchExplainer(opts: {
+  baseURL: string;
+  samples?: number;
+}): Promise<{ sliderToFrameMs: number; basinMapMs: number }> {
   const samples = opts.samples ?? 40;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ARGS,
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(new URL('?bench=1' + RACE, opts.baseURL).href);
@@ -48,7 +61,15 @@ export async function benchExplainer(opts: { baseURL: string; samples?: number }
     const basin: number[] = [];
     for (let r = 0; r < 3; r++) {
       basin.push(
-        await page.evaluate(() => (globalThis as unknown as { __explainerBench: { basinMapMs(nx: number, ny: number, steps: number): Promise<number> } }).__explainerBench.basinMapMs(128, 128, 200)),
+        await page.evaluate(() =>
+          (
+            globalThis as unknown as {
+              __explainerBench: {
+                basinMapMs(nx: number, ny: number, steps: number): Promise<number>;
+              };
+            }
+          ).__explainerBench.basinMapMs(128, 128, 200),
+        ),
       );
     }
     return { sliderToFrameMs: median(times), basinMapMs: median(basin) };

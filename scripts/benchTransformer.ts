@@ -33,7 +33,17 @@ import { pickBackend } from '../src/lib/tf/backend';
 import type { BackendPreference } from '../src/lib/worker/trainerProtocol';
 import { sumScalars } from '../src/lib/tf/tensorSpace';
 
-export const BENCH_MODEL: ModelSettings = { layers: 2, dModel: 64, heads: 4, mlp: 256, dropout: 0, vocab: 100, seqLen: 32, head: 'classify', classes: 100 };
+export const BENCH_MODEL: ModelSettings = {
+  layers: 2,
+  dModel: 64,
+  heads: 4,
+  mlp: 256,
+  dropout: 0,
+  vocab: 100,
+  seqLen: 32,
+  head: 'classify',
+  classes: 100,
+};
 export const BENCH_BATCH = 32;
 
 export interface BenchResult {
@@ -60,20 +70,31 @@ const median = (a: number[]) => {
 };
 
 /** Runs in Node (cpu) and in the browser (scripts/benchTransformerPage.ts picks each backend). */
-export async function benchTransformer(opts: { steps?: number; warmup?: number; backend?: BackendPreference } = {}): Promise<BenchResult> {
+export async function benchTransformer(
+  opts: { steps?: number; warmup?: number; backend?: BackendPreference } = {},
+): Promise<BenchResult> {
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
   await pickBackend(opts.backend ?? 'cpu');
   const m = BENCH_MODEL;
   const rng = makeRng(2024);
-  const tokens = tf.tensor2d(Int32Array.from({ length: BENCH_BATCH * m.seqLen }, () => rng.int(m.vocab)), [BENCH_BATCH, m.seqLen], 'int32');
-  const labels = tf.tensor1d(Int32Array.from({ length: BENCH_BATCH }, () => rng.int(m.classes)), 'int32');
+  const tokens = tf.tensor2d(
+    Int32Array.from({ length: BENCH_BATCH * m.seqLen }, () => rng.int(m.vocab)),
+    [BENCH_BATCH, m.seqLen],
+    'int32',
+  );
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: BENCH_BATCH }, () => rng.int(m.classes)),
+    'int32',
+  );
   const lossFn = (p: TensorMap) => crossEntropy(forward(p, tokens, m), labels, m.classes);
   const x0 = initParams(m, 1);
   const keys = Object.keys(x0);
   const coef: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.onesLike(x0[k])]));
   const cheapLoss = (p: TensorMap) => sumScalars(keys.map((k) => tf.sum(tf.mul(coef[k], p[k]))));
-  const delta: TensorMap = tf.tidy(() => Object.fromEntries(keys.map((k) => [k, tf.mul(tf.onesLike(x0[k]), 1e-4)])));
+  const delta: TensorMap = tf.tidy(() =>
+    Object.fromEntries(keys.map((k) => [k, tf.mul(tf.onesLike(x0[k]), 1e-4)])),
+  );
 
   const amsgrad = new TensorOptimizer(recipe('amsgrad', 'torch', { lr: 1e-3 }), x0);
   const adasam = new TensorOptimizer(recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }), x0);
@@ -93,7 +114,9 @@ export async function benchTransformer(opts: { steps?: number; warmup?: number; 
   const twoGrads = async () => {
     const loss = tf.tidy(() => {
       const a = vg(adasam.params);
-      const xp: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.add(adasam.params[k], delta[k])]));
+      const xp: TensorMap = Object.fromEntries(
+        keys.map((k) => [k, tf.add(adasam.params[k], delta[k])]),
+      );
       const b = vg(xp);
       return tf.add(a.loss, tf.mul(0, b.loss)) as tf.Tensor; // keeps both passes alive, one readback like a step's
     });
@@ -101,7 +124,12 @@ export async function benchTransformer(opts: { steps?: number; warmup?: number; 
     loss.dispose();
   };
 
-  const t = { ams: [] as number[], ada: [] as number[], grads: [] as number[], cheap: [] as number[] };
+  const t = {
+    ams: [] as number[],
+    ada: [] as number[],
+    grads: [] as number[],
+    cheap: [] as number[],
+  };
   for (let i = 0; i < warmup + steps; i++) {
     const ams = await time(stepOf(amsgrad, lossFn));
     const ada = await time(stepOf(adasam, lossFn));
@@ -117,7 +145,13 @@ export async function benchTransformer(opts: { steps?: number; warmup?: number; 
   amsgrad.dispose();
   adasam.dispose();
   cheap.dispose();
-  tf.dispose([tokens, labels, ...Object.values(x0), ...Object.values(coef), ...Object.values(delta)]);
+  tf.dispose([
+    tokens,
+    labels,
+    ...Object.values(x0),
+    ...Object.values(coef),
+    ...Object.values(delta),
+  ]);
 
   const amsgradMs = median(t.ams);
   const adasamMs = median(t.ada);

@@ -7,7 +7,11 @@ import type { BackendPreference } from '../src/lib/worker/trainerProtocol';
 
 const q = new URLSearchParams(location.search);
 const out = document.getElementById('out')!;
-benchTransformer({ backend: (q.get('backend') ?? 'cpu') as BackendPreference, steps: Number(q.get('steps') ?? 5), warmup: Number(q.get('warmup') ?? 1) }).then(
+benchTransformer({
+  backend: (q.get('backend') ?? 'cpu') as BackendPreference,
+  steps: Number(q.get('steps') ?? 5),
+  warmup: Number(q.get('warmup') ?? 1),
+}).then(
   (result) => {
     out.textContent = JSON.stringify(result);
     (window as unknown as { __bench: unknown }).__bench = result;

@@ -13,7 +13,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function run(backend: 'f64' | 'tfjs', scene: SceneSettings, runs: RunSpec[]): Promise<TraceJson[]> {
+async function run(
+  backend: 'f64' | 'tfjs',
+  scene: SceneSettings,
+  runs: RunSpec[],
+): Promise<TraceJson[]> {
   if (backend === 'f64') return traceScene(scene, runs);
   const { traceSceneTf } = await import('../src/lib/tf/traceTf');
   return traceSceneTf(scene, runs);
@@ -33,9 +37,11 @@ async function main(): Promise<void> {
     return;
   }
   const { link, ignored } = decodeLink(request.link);
-  if (link.page !== '2d') fail(`this link opens the ${link.page} page; trace runs the 2-D explainer's links`);
+  if (link.page !== '2d')
+    fail(`this link opens the ${link.page} page; trace runs the 2-D explainer's links`);
   // The page opens such a link with defaults for what it ignored, and so does trace; it says so on stderr.
-  for (const i of ignored) process.stderr.write(`trace: ignored ${i.key}=${i.value}: ${i.reason}\n`);
+  for (const i of ignored)
+    process.stderr.write(`trace: ignored ${i.key}=${i.value}: ${i.reason}\n`);
   process.stdout.write(traceText(await run(request.backend, link.scene, link.runs)));
 }
 

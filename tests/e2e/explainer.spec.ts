@@ -14,17 +14,25 @@ import { test, expect } from './fixtures';
 const SHOTS = 'test-results/explainer';
 
 /** The race of the default page with AdaSAM dissected, at a step where v̂'s maximum is active. */
-const ADASAM_LINK = '#v=1&ar=3&at=30&ap=5&x0=-0.45,0.3&T=100&r0=sgd&r0.lr=0.05&r1=amsgrad&r1.lr=0.05&r2=sam&r2.lr=0.05&r3=adasam&r3.lr=0.05&r3.rho=0.25';
+const ADASAM_LINK =
+  '#v=1&ar=3&at=30&ap=5&x0=-0.45,0.3&T=100&r0=sgd&r0.lr=0.05&r1=amsgrad&r1.lr=0.05&r2=sam&r2.lr=0.05&r3=adasam&r3.lr=0.05&r3.rho=0.25';
 
 async function trajectory(page: Page, run: number): Promise<string> {
-  return (await page.locator(`[data-testid="trajectory"][data-run="${run}"]`).first().getAttribute('d')) ?? '';
+  return (
+    (await page
+      .locator(`[data-testid="trajectory"][data-run="${run}"]`)
+      .first()
+      .getAttribute('d')) ?? ''
+  );
 }
 
 async function noNaN(page: Page) {
   expect(await page.locator('main').innerText()).not.toMatch(/NaN|undefined|Infinity/);
 }
 
-test('the default page tells the story: four runs, AMSGrad in the sharp well, AdaSAM in the flat one', async ({ page }) => {
+test('the default page tells the story: four runs, AMSGrad in the sharp well, AdaSAM in the flat one', async ({
+  page,
+}) => {
   await page.goto('./');
   await expect(page.getByTestId('trajectory')).toHaveCount(4);
   const legend = page.getByTestId('run-legend');
@@ -38,11 +46,18 @@ test('the default page tells the story: four runs, AMSGrad in the sharp well, Ad
 });
 
 /** Downloads "Export JSON" for a link and runs `trace` on the same link. */
-async function exportAndTrace(page: Page, hash: string, runs: number): Promise<{ exported: string; printed: string }> {
+async function exportAndTrace(
+  page: Page,
+  hash: string,
+  runs: number,
+): Promise<{ exported: string; printed: string }> {
   await page.goto('./' + hash);
   await expect(page.getByTestId('trajectory')).toHaveCount(runs);
   const link = page.url();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-json').click(),
+  ]);
   const exported = readFileSync((await download.path())!, 'utf8');
   const printed = execFileSync('npx', ['tsx', 'scripts/trace.ts', link], { encoding: 'utf8' });
   return { exported, printed };
@@ -50,15 +65,26 @@ async function exportAndTrace(page: Page, hash: string, runs: number): Promise<{
 
 /** The largest |a − b| / (1e-12 + |b|) over two JSON values of the same shape (throws when shapes differ). */
 function worstRelative(a: unknown, b: unknown, path = '$'): number {
-  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : Math.abs(a - b) / (1e-12 + Math.abs(b));
+  if (typeof a === 'number' && typeof b === 'number')
+    return a === b ? 0 : Math.abs(a - b) / (1e-12 + Math.abs(b));
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) throw new Error(`${path}: length ${a.length} ≠ ${b.length}`);
     return Math.max(0, ...a.map((x, i) => worstRelative(x, b[i], `${path}[${i}]`)));
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).join(','), kb = Object.keys(b).join(',');
+    const ka = Object.keys(a).join(','),
+      kb = Object.keys(b).join(',');
     if (ka !== kb) throw new Error(`${path}: keys ${ka} ≠ ${kb}`);
-    return Math.max(0, ...Object.keys(a).map((k) => worstRelative((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`)));
+    return Math.max(
+      0,
+      ...Object.keys(a).map((k) =>
+        worstRelative(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+          `${path}.${k}`,
+        ),
+      ),
+    );
   }
   if (a !== b) throw new Error(`${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`);
   return 0;
@@ -66,7 +92,8 @@ function worstRelative(a: unknown, b: unknown, path = '$'): number {
 
 test('Export JSON equals `trace` for the same link, byte for byte', async ({ page }) => {
   // quadratic + paper preset + exact gradients use only + − × ÷ and √, which IEEE 754 fixes exactly
-  const hash = '#v=1&land=quadratic&T=80&x0=-2,1.5&r0=sgd&r0.lr=0.05&r1=adasam&r1.lr=0.1&r1.rho=0.1&r2=amsgrad&r2.lr=0.1&r3=samm&r3.lr=0.05&r3.rho=0.05';
+  const hash =
+    '#v=1&land=quadratic&T=80&x0=-2,1.5&r0=sgd&r0.lr=0.05&r1=adasam&r1.lr=0.1&r1.rho=0.1&r2=amsgrad&r2.lr=0.1&r3=samm&r3.lr=0.05&r3.rho=0.05';
   const { exported, printed } = await exportAndTrace(page, hash, 4);
   const expected = JSON.parse(printed);
   expect(expected).toHaveLength(4);
@@ -74,10 +101,13 @@ test('Export JSON equals `trace` for the same link, byte for byte', async ({ pag
   expect(exported).toBe(printed);
 });
 
-test('Export JSON equals `trace` byte for byte with exp, bias correction, ASAM and gradient noise', async ({ page }) => {
+test('Export JSON equals `trace` byte for byte with exp, bias correction, ASAM and gradient noise', async ({
+  page,
+}) => {
   // wells needs exp, the torch preset needs β^k and the noise needs normals: math/detmath makes
   // them engine-independent, so Chromium and Node agree to the last bit here too
-  const hash = '#v=1&land=wells&T=60&sigma=0.3&b=8&seed=3&r0=sgd&r0.lr=0.05&r1=adasam&r1.lr=0.05&r1.rho=0.15&r2=amsgrad&r2.preset=torch&r2.lr=0.05&r3=asam&r3.lr=0.05';
+  const hash =
+    '#v=1&land=wells&T=60&sigma=0.3&b=8&seed=3&r0=sgd&r0.lr=0.05&r1=adasam&r1.lr=0.05&r1.rho=0.15&r2=amsgrad&r2.preset=torch&r2.lr=0.05&r3=asam&r3.lr=0.05';
   const { exported, printed } = await exportAndTrace(page, hash, 4);
   const expected = JSON.parse(printed);
   expect(expected).toHaveLength(4);
@@ -114,11 +144,15 @@ test('moving a slider rewrites the link and redraws the trajectory at once', asy
   await page.getByTestId('r3-preset').selectOption('torch');
   await page.getByTestId('r3-beta2').fill('1');
   await page.getByTestId('r3-beta2').press('Enter');
-  await expect(page.getByTestId('run-editor-3').getByRole('alert').filter({ hasText: 'beta2' })).toContainText('beta2 must be in [0, 1) with biasCorrection');
+  await expect(
+    page.getByTestId('run-editor-3').getByRole('alert').filter({ hasText: 'beta2' }),
+  ).toContainText('beta2 must be in [0, 1) with biasCorrection');
   await expect(page).not.toHaveURL(/r3\.b2=1/);
 });
 
-test('a scene change, adding and removing runs, and dragging the start all go into the link', async ({ page }) => {
+test('a scene change, adding and removing runs, and dragging the start all go into the link', async ({
+  page,
+}) => {
   await page.goto('./');
   await page.getByTestId('scene-steps').fill('40');
   await page.getByTestId('scene-steps').press('Enter');
@@ -148,11 +182,16 @@ test('a scene change, adding and removing runs, and dragging the start all go in
   await noNaN(page);
 });
 
-test('a junk link opens the defaults for what it got wrong, says so, and injects nothing', async ({ page }) => {
-  await page.goto('./#v=1&land=nowhere&T=-5&r0=adasam&r0.b1=2&r0.lr=abc&at=%3Csvg%20onload%3Dalert(1)%3E&zzz=%3Cb%3Ebold%3C%2Fb%3E');
+test('a junk link opens the defaults for what it got wrong, says so, and injects nothing', async ({
+  page,
+}) => {
+  await page.goto(
+    './#v=1&land=nowhere&T=-5&r0=adasam&r0.b1=2&r0.lr=abc&at=%3Csvg%20onload%3Dalert(1)%3E&zzz=%3Cb%3Ebold%3C%2Fb%3E',
+  );
   const notice = page.getByTestId('notice');
   await expect(notice).toBeVisible();
-  for (const key of ['land=nowhere', 'T=-5', 'r0.b1=2', 'r0.lr=abc', 'zzz=<b>bold</b>']) await expect(notice).toContainText(key);
+  for (const key of ['land=nowhere', 'T=-5', 'r0.b1=2', 'r0.lr=abc', 'zzz=<b>bold</b>'])
+    await expect(notice).toContainText(key);
   await expect(page.getByTestId('scene-problem')).toHaveValue('wells');
   await expect(page.getByTestId('scene-steps')).toHaveValue(String(DEFAULT_LINK.scene.steps));
   await expect(page.getByTestId('trajectory')).toHaveCount(1);
@@ -163,7 +202,9 @@ test('a junk link opens the defaults for what it got wrong, says so, and injects
   await noNaN(page);
 });
 
-test('the step anatomy plays through every phase, with the matching line of Algorithm 1 lit', async ({ page }) => {
+test('the step anatomy plays through every phase, with the matching line of Algorithm 1 lit', async ({
+  page,
+}) => {
   await page.goto('./#v=1&ar=3&at=2&ap=0');
   const phase = page.getByTestId('anatomy-phase');
   await expect(phase).toHaveAttribute('data-phase', '0');
@@ -172,13 +213,19 @@ test('the step anatomy plays through every phase, with the matching line of Algo
     const seen: string[] = [];
     (window as unknown as { __phases: string[] }).__phases = seen;
     const el = document.querySelector('[data-testid="anatomy-phase"]')!;
-    new MutationObserver(() => seen.push(`${document.querySelector('[data-testid="anatomy-step"]')!.textContent}:${el.getAttribute('data-phase')}`)).observe(el, { attributes: true });
+    new MutationObserver(() =>
+      seen.push(
+        `${document.querySelector('[data-testid="anatomy-step"]')!.textContent}:${el.getAttribute('data-phase')}`,
+      ),
+    ).observe(el, { attributes: true });
   });
   await page.locator('.player input[aria-label^="Animation speed"]').fill('6');
   await page.getByTestId('play').click();
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __phases: string[] }).__phases), { timeout: 10_000 }).toEqual(
-    expect.arrayContaining(['2:1', '2:2', '2:3', '2:4', '2:5', '3:0', '3:1']),
-  );
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __phases: string[] }).__phases), {
+      timeout: 10_000,
+    })
+    .toEqual(expect.arrayContaining(['2:1', '2:2', '2:3', '2:4', '2:5', '3:0', '3:1']));
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toHaveText(/Play/);
 
@@ -193,7 +240,10 @@ test('the step anatomy plays through every phase, with the matching line of Algo
   await expect(phase).toHaveAttribute('data-phase', '5');
   await expect(page.getByTestId('anatomy-step')).toHaveText(/^[56]$/);
 
-  await expect(page.getByTestId('algorithm').locator('li.active')).toHaveAttribute('data-phase', '5');
+  await expect(page.getByTestId('algorithm').locator('li.active')).toHaveAttribute(
+    'data-phase',
+    '5',
+  );
   for (const id of ['anatomy-s', 'anatomy-ball', 'anatomy-g', 'anatomy-eta', 'anatomy-update']) {
     await expect(page.getByTestId('step-anatomy').getByTestId(id)).toHaveCount(1);
   }
@@ -227,11 +277,17 @@ test('screenshots of the contour view, the 3-D view and the step anatomy', async
   await noNaN(page);
 });
 
-test('Export PNG downloads an image of the current view; copy link reports back', async ({ page, context }) => {
+test('Export PNG downloads an image of the current view; copy link reports back', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('./');
   await expect(page.getByTestId('trajectory')).toHaveCount(4);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-png').click(),
+  ]);
   const png = readFileSync((await download.path())!);
   expect(png.subarray(1, 4).toString()).toBe('PNG');
   expect(png.length).toBeGreaterThan(20_000);
@@ -242,7 +298,8 @@ test('Export PNG downloads an image of the current view; copy link reports back'
 
 test('presenter mode: the p key and the button switch large type on and off', async ({ page }) => {
   await page.goto('./');
-  const fontSize = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  const fontSize = () =>
+    page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
   const normal = await fontSize();
   await page.locator('body').press('p');
   await expect(page.getByTestId('presenter')).toHaveAttribute('aria-pressed', 'true');

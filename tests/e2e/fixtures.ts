@@ -7,17 +7,18 @@ import { test as base, expect } from '@playwright/test';
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page, baseURL }, use) => {
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    page.on('request', (req) => {
-      const url = req.url();
-      if (!url.startsWith(baseURL!) && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`request to another origin: ${url}`);
-    });
-    await use(errors);
-    expect(errors, 'console errors, uncaught exceptions or foreign requests').toEqual([]);
+      const errors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(msg.text());
+      });
+      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+      page.on('request', (req) => {
+        const url = req.url();
+        if (!url.startsWith(baseURL!) && !url.startsWith('data:') && !url.startsWith('blob:'))
+          errors.push(`request to another origin: ${url}`);
+      });
+      await use(errors);
+      expect(errors, 'console errors, uncaught exceptions or foreign requests').toEqual([]);
     },
     { auto: true },
   ],

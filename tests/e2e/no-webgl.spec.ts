@@ -5,9 +5,16 @@
 import { test, expect } from '@playwright/test';
 import config from '../../playwright.config';
 
-test.use({ launchOptions: { ...config.use?.launchOptions, args: [...(config.use?.launchOptions?.args ?? []), '--disable-webgl', '--disable-3d-apis'] } });
+test.use({
+  launchOptions: {
+    ...config.use?.launchOptions,
+    args: [...(config.use?.launchOptions?.args ?? []), '--disable-webgl', '--disable-3d-apis'],
+  },
+});
 
-test('without WebGL the 3-D view explains itself and the rest of the page works', async ({ page }) => {
+test('without WebGL the 3-D view explains itself and the rest of the page works', async ({
+  page,
+}) => {
   const uncaught: string[] = [];
   page.on('pageerror', (e) => uncaught.push(e.message));
   await page.goto('./');

@@ -4,14 +4,19 @@
  */
 import { test, expect } from './fixtures';
 
-test('after one visit, both pages open and the lab trains with the network off', async ({ page, context }) => {
+test('after one visit, both pages open and the lab trains with the network off', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(90_000);
   await page.goto('./');
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
   await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+    .toBe(true);
 
   await context.setOffline(true);
   // a real load each time (a hash change alone would not leave the page)
@@ -22,7 +27,9 @@ test('after one visit, both pages open and the lab trains with the network off',
   await page.goto('./#v=1&page=lab&lab.be=cpu&lab.L=1&lab.d=32&lab.steps=6&lab.eval=3');
   await page.reload();
   await page.getByTestId('lab-start').click();
-  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
   await expect(page.getByText('Start again')).toBeVisible();
   await context.setOffline(false);
 });

@@ -1,6 +1,9 @@
 import { test, expect } from './fixtures';
 
-test('the first page loads, shows the race and has no console errors', async ({ page, consoleErrors }) => {
+test('the first page loads, shows the race and has no console errors', async ({
+  page,
+  consoleErrors,
+}) => {
   await page.goto('./');
   await expect(page.getByRole('heading', { name: 'AdaSAM playground' })).toBeVisible();
   await expect(page).toHaveURL(/#v=1/);
@@ -8,7 +11,9 @@ test('the first page loads, shows the race and has no console errors', async ({ 
 });
 
 test('a junk link opens the defaults and lists what was ignored, as text', async ({ page }) => {
-  await page.goto('./#v=1&lr=abc&r0=notAnOptimizer&land=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&zzz=1');
+  await page.goto(
+    './#v=1&lr=abc&r0=notAnOptimizer&land=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&zzz=1',
+  );
   const notice = page.getByTestId('notice');
   await expect(notice).toBeVisible();
   await expect(notice).toContainText('land=<img src=x onerror=alert(1)>');

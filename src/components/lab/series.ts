@@ -25,7 +25,10 @@ export const X_LABEL: Record<XAxis, string> = {
 };
 
 /** The x of a point: step, gradient evaluations, or the run's own training time in seconds. */
-export function xOf(m: Pick<StepMetrics | EvalMetrics, 'step' | 'gradEvals' | 'wallMs'>, axis: XAxis): number {
+export function xOf(
+  m: Pick<StepMetrics | EvalMetrics, 'step' | 'gradEvals' | 'wallMs'>,
+  axis: XAxis,
+): number {
   if (axis === 'steps') return m.step;
   if (axis === 'gradEvals') return m.gradEvals;
   return m.wallMs / 1000;

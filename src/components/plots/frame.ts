@@ -39,7 +39,8 @@ export function makeFrame(domain: Domain, width: number, maxAspect = 1.4): Frame
 
 // Far-off points (a run leaving the domain for 1e21) are pulled in to ±1e5 px: SVG rejects exponent
 // notation in path data, and the clip hides them anyway while keeping the line's direction.
-const f2 = (x: number) => (Number.isFinite(x) ? Math.round(Math.max(-1e5, Math.min(1e5, x)) * 100) / 100 : 0);
+const f2 = (x: number) =>
+  Number.isFinite(x) ? Math.round(Math.max(-1e5, Math.min(1e5, x)) * 100) / 100 : 0;
 
 /** A polyline through domain points, as one path (one element per run, however long). */
 export function polylinePath(frame: Frame, points: ArrayLike<number>[]): string {

@@ -5,7 +5,16 @@
 import { interpolateViridis } from 'd3';
 
 /** One colour per run of a race, by its index (MAX_RUNS = 8). */
-export const RUN_COLORS = ['#e6550d', '#3182bd', '#31a354', '#d6336c', '#7b4fc9', '#8c6d31', '#17a2b8', '#555555'] as const;
+export const RUN_COLORS = [
+  '#e6550d',
+  '#3182bd',
+  '#31a354',
+  '#d6336c',
+  '#7b4fc9',
+  '#8c6d31',
+  '#17a2b8',
+  '#555555',
+] as const;
 
 export const runColor = (i: number): string => RUN_COLORS[i % RUN_COLORS.length];
 
@@ -29,4 +38,5 @@ export type VectorName = keyof typeof VECTOR_COLORS;
 export const KIND_COLORS = { sharp: '#c0392b', flat: '#2e86c1', none: '#b8bec7' } as const;
 
 /** Colour of a normalized height h ∈ [0, 1] (low = dark), for the heatmap and the 3-D mesh. */
-export const fieldColor = (h: number): string => interpolateViridis(0.15 + 0.85 * Math.min(1, Math.max(0, h)));
+export const fieldColor = (h: number): string =>
+  interpolateViridis(0.15 + 0.85 * Math.min(1, Math.max(0, h)));

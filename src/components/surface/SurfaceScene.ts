@@ -111,7 +111,11 @@ export class SurfaceScene {
 
   /** Domain point → scene position. */
   #at(p: SurfacePoint, lift = LIFT): [number, number, number] {
-    return [(p[0] - this.#centre[0]) * this.#s, p[2] * HEIGHT + lift, -(p[1] - this.#centre[1]) * this.#s];
+    return [
+      (p[0] - this.#centre[0]) * this.#s,
+      p[2] * HEIGHT + lift,
+      -(p[1] - this.#centre[1]) * this.#s,
+    ];
   }
 
   /** Replaces the terrain. */
@@ -127,7 +131,10 @@ export class SurfaceScene {
       for (let i = 0; i < nx; i++) {
         const k = j * nx + i;
         const h = heights[k];
-        const [X, Y, Z] = this.#at([x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny, h], 0);
+        const [X, Y, Z] = this.#at(
+          [x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny, h],
+          0,
+        );
         positions.set([X, Y, Z], 3 * k);
         c.setStyle(field.color(h));
         colors.set([c.r, c.g, c.b], 3 * k);
@@ -150,7 +157,13 @@ export class SurfaceScene {
       this.#mesh.geometry = geometry;
     } else {
       // polygonOffset pushes the terrain back so the lines on it win the depth test
-      const material = new MeshLambertMaterial({ vertexColors: true, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 });
+      const material = new MeshLambertMaterial({
+        vertexColors: true,
+        side: DoubleSide,
+        polygonOffset: true,
+        polygonOffsetFactor: 1,
+        polygonOffsetUnits: 1,
+      });
       this.#mesh = new Mesh(geometry, material);
       this.#scene.add(this.#mesh);
     }
@@ -186,7 +199,11 @@ export class SurfaceScene {
       }
       if (line.dot && line.points.length > 0) {
         let material = this.#dotMaterials.get(line.color);
-        if (!material) this.#dotMaterials.set(line.color, (material = new MeshBasicMaterial({ color: line.color })));
+        if (!material)
+          this.#dotMaterials.set(
+            line.color,
+            (material = new MeshBasicMaterial({ color: line.color })),
+          );
         const dot = new Mesh(this.#dot, material);
         dot.position.set(...this.#at(line.points[line.points.length - 1]));
         this.#overlays.add(dot);
@@ -199,7 +216,13 @@ export class SurfaceScene {
     const key = `${line.color}|${line.width}|${line.dashed ?? false}`;
     let material = this.#lineMaterials.get(key);
     if (!material) {
-      material = new LineMaterial({ color: new Color(line.color).getHex(), linewidth: line.width, dashed: line.dashed ?? false, dashSize: 0.04, gapSize: 0.03 });
+      material = new LineMaterial({
+        color: new Color(line.color).getHex(),
+        linewidth: line.width,
+        dashed: line.dashed ?? false,
+        dashSize: 0.04,
+        gapSize: 0.03,
+      });
       material.resolution.set(this.#size[0], this.#size[1]);
       this.#lineMaterials.set(key, material);
     }
@@ -226,7 +249,8 @@ export class SurfaceScene {
     if (this.#frame) return;
     const wait = now ? 0 : this.#lastRenderAt + 3 * this.#frameCost - performance.now();
     if (wait > 0) {
-      if (!this.#timer) this.#timer = setTimeout(() => ((this.#timer = 0), this.requestRender(true)), wait);
+      if (!this.#timer)
+        this.#timer = setTimeout(() => ((this.#timer = 0), this.requestRender(true)), wait);
       return;
     }
     this.#frame = requestAnimationFrame((start) => {
@@ -265,16 +289,23 @@ export class SurfaceScene {
  * the canvas goes; `onscene` receives the scene, then null. Without WebGL (blocked, or a lost
  * context) `onerror` gets the reason and the rest of the page goes on without the 3-D view.
  */
-export function attachSurface(onscene: (scene: SurfaceScene | null) => void, onerror: (message: string) => void): (canvas: HTMLCanvasElement) => () => void {
+export function attachSurface(
+  onscene: (scene: SurfaceScene | null) => void,
+  onerror: (message: string) => void,
+): (canvas: HTMLCanvasElement) => () => void {
   return (canvas) => {
     let scene: SurfaceScene;
     try {
       scene = new SurfaceScene(canvas);
     } catch (e) {
-      onerror(`The 3-D view needs WebGL, which this browser does not provide (${e instanceof Error ? e.message : String(e)}).`);
+      onerror(
+        `The 3-D view needs WebGL, which this browser does not provide (${e instanceof Error ? e.message : String(e)}).`,
+      );
       return () => {};
     }
-    const observer = new ResizeObserver(([entry]) => scene.resize(entry.contentRect.width, entry.contentRect.height));
+    const observer = new ResizeObserver(([entry]) =>
+      scene.resize(entry.contentRect.width, entry.contentRect.height),
+    );
     observer.observe(canvas);
     onscene(scene);
     return () => {
@@ -287,7 +318,12 @@ export function attachSurface(onscene: (scene: SurfaceScene | null) => void, one
 
 /** A sampled field (values row-major from y_min) as the terrain: heights mapped to [0, 1] by `toUnit`. */
 export function fieldOf(
-  grid: { nx: number; ny: number; domain: [[number, number], [number, number]]; values: ArrayLike<number> },
+  grid: {
+    nx: number;
+    ny: number;
+    domain: [[number, number], [number, number]];
+    values: ArrayLike<number>;
+  },
   toUnit: (f: number) => number,
   color: (h: number) => string,
 ): SurfaceField {

@@ -16,26 +16,45 @@ import { saddle } from './saddle';
 const land = (id: string): Landscape => getLandscape(id)!;
 
 /** Per-landscape learning rates in the range the golden files use (spec §9.3). */
-const LR: Record<string, number> = { wells: 0.05, quadratic: 0.1, rosenbrock: 1e-3, himmelblau: 0.02, saddle: 0.05, ravine: 0.1, bumpyBowl: 0.05 };
+const LR: Record<string, number> = {
+  wells: 0.05,
+  quadratic: 0.1,
+  rosenbrock: 1e-3,
+  himmelblau: 0.02,
+  saddle: 0.05,
+  ravine: 0.1,
+  bumpyBowl: 0.05,
+};
 
-const expectSameEnd = (l: Landscape, c: OptimizerConfig, x0: number[], steps: number, stochastic: StochasticSettings | null = null) => {
+const expectSameEnd = (
+  l: Landscape,
+  c: OptimizerConfig,
+  x0: number[],
+  steps: number,
+  stochastic: StochasticSettings | null = null,
+) => {
   const ref = runVec(c, x0, steps, makeObjective(l, stochastic));
   const noise = stochastic ? noiseSchedule(stochastic, steps) : null;
   const fast = endPoint(l, c, x0, steps, noise);
   const last = ref.xs[ref.xs.length - 1];
   expect(fast.diverged).toBe(ref.status === 'diverged');
   expect(fast.steps).toBe(ref.xs.length - 1);
-  for (let k = 0; k < 2; k++) expect(Math.abs(fast.x[k] - last[k])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(last[k])));
+  for (let k = 0; k < 2; k++)
+    expect(Math.abs(fast.x[k] - last[k])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(last[k])));
 };
 
 describe('endPoint equals runVec', () => {
-  const cases = ['wells', 'quadratic', 'rosenbrock', 'himmelblau', 'bumpyBowl', 'saddle'].flatMap((id) =>
-    FAMILY_NAMES.flatMap((family) => (['paper', 'torch'] as const).map((preset) => ({ id, family, preset }))),
+  const cases = ['wells', 'quadratic', 'rosenbrock', 'himmelblau', 'bumpyBowl', 'saddle'].flatMap(
+    (id) =>
+      FAMILY_NAMES.flatMap((family) =>
+        (['paper', 'torch'] as const).map((preset) => ({ id, family, preset })),
+      ),
   );
   it.each(cases)('$id / $family / $preset', ({ id, family, preset }) => {
     const l = land(id);
     const c = recipe(family, preset, { lr: LR[id] });
-    for (const x0 of [l.x0, gridStart(l.domain, 5, 5, 1, 3), gridStart(l.domain, 5, 5, 4, 0)]) expectSameEnd(l, c, x0, 120);
+    for (const x0 of [l.x0, gridStart(l.domain, 5, 5, 1, 3), gridStart(l.domain, 5, 5, 4, 0)])
+      expectSameEnd(l, c, x0, 120);
   });
 
   const knobs: [string, Partial<OptimizerConfig>][] = [
@@ -44,7 +63,10 @@ describe('endPoint equals runVec', () => {
     ['add without bias correction', { epsMode: 'add', biasCorrection: false }],
     ['Adam variant, floor', { amsgrad: false, epsMode: 'floor' }],
     ['Adam variant, add', { amsgrad: false, epsMode: 'add', biasCorrection: true }],
-    ['β2 = 1, ε = 1 (SAM with momentum)', { beta2: 1, eps: 1, epsMode: 'floor', biasCorrection: false }],
+    [
+      'β2 = 1, ε = 1 (SAM with momentum)',
+      { beta2: 1, eps: 1, epsMode: 'floor', biasCorrection: false },
+    ],
     ['β1 = 0, large ρ', { beta1: 0, rho: 0.4 }],
     ['ASAM, adaptive', { perturbation: 'asam', rho: 0.5, asamEta: 0.01 }],
     ['ASAM, η_A = 0, ξ = 0', { perturbation: 'asam', rho: 0.5, asamEta: 0, perturbEps: 0 }],
@@ -52,14 +74,21 @@ describe('endPoint equals runVec', () => {
   ];
   it.each(knobs)('%s', (_, overrides) => {
     for (const family of ['adasam', 'sam', 'amsgrad'] as const) {
-      for (const id of ['wells', 'quadratic']) expectSameEnd(land(id), recipe(family, 'paper', { lr: LR[id], ...overrides }), land(id).x0, 80);
+      for (const id of ['wells', 'quadratic'])
+        expectSameEnd(
+          land(id),
+          recipe(family, 'paper', { lr: LR[id], ...overrides }),
+          land(id).x0,
+          80,
+        );
     }
   });
 
   it('with minibatch noise', () => {
     const s: StochasticSettings = { sigma: 0.4, batch: 4, samples: 64, seed: 5 };
     for (const family of FAMILY_NAMES) {
-      for (const id of ['wells', 'himmelblau']) expectSameEnd(land(id), recipe(family, 'torch', { lr: LR[id] }), land(id).x0, 100, s);
+      for (const id of ['wells', 'himmelblau'])
+        expectSameEnd(land(id), recipe(family, 'torch', { lr: LR[id] }), land(id).x0, 100, s);
     }
   });
 
@@ -71,7 +100,12 @@ describe('endPoint equals runVec', () => {
     expect(e.steps).toBeLessThan(1000);
     expectSameEnd(land('quadratic'), c, [-2, 1], 1000);
     // β2 = 1 with ε = 1e-8 in floor mode: step γ/ε = 1e7·γ (spec §7.2)
-    expectSameEnd(land('rosenbrock'), recipe('adasam', 'paper', { lr: 0.05, beta2: 1, eps: 1e-8 }), [-1.2, 1], 400);
+    expectSameEnd(
+      land('rosenbrock'),
+      recipe('adasam', 'paper', { lr: 0.05, beta2: 1, eps: 1e-8 }),
+      [-1.2, 1],
+      400,
+    );
   });
 
   it('keeps a start at a stationary point exactly put (spec §7.1)', () => {
@@ -95,8 +129,11 @@ describe('classifyEnd', () => {
 
   it('captures never overlap', () => {
     for (const id of ['wells', 'himmelblau', 'bumpyBowl', 'saddle']) {
-      const l = land(id), r = endRadius(l);
-      for (const a of l.minima) for (const b of l.minima) if (a !== b) expect(Math.hypot(a.x[0] - b.x[0], a.x[1] - b.x[1])).toBeGreaterThan(2 * r);
+      const l = land(id),
+        r = endRadius(l);
+      for (const a of l.minima)
+        for (const b of l.minima)
+          if (a !== b) expect(Math.hypot(a.x[0] - b.x[0], a.x[1] - b.x[1])).toBeGreaterThan(2 * r);
     }
   });
 
@@ -104,7 +141,8 @@ describe('classifyEnd', () => {
     const sharp = wells.minima.findIndex((m) => m.kind === 'sharp');
     const e = endPoint(wells, recipe('sgd', 'paper', { lr: 0.05 }), wells.minima[sharp].x, 200);
     expect(classifyEnd(wells, e.x)).toBe(sharp);
-    const adasam = raceConfigs(DEFAULT_RACE)[DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam')];
+    const adasam =
+      raceConfigs(DEFAULT_RACE)[DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam')];
     const end = endPoint(wells, adasam, DEFAULT_RACE.x0, DEFAULT_RACE.steps);
     expect(wells.minima[classifyEnd(wells, end.x)].kind).toBe('flat');
   });
@@ -114,16 +152,40 @@ describe('basinMap', () => {
   const sgd = recipe('sgd', 'paper', { lr: 0.05 });
 
   it('puts grid starts at cell centres, row 0 at y_min', () => {
-    expect(gridStart([[-2, 2], [-1, 1]], 4, 2, 0, 0)).toEqual([-1.5, -0.5]);
-    expect(gridStart([[-2, 2], [-1, 1]], 4, 2, 3, 1)).toEqual([1.5, 0.5]);
+    expect(
+      gridStart(
+        [
+          [-2, 2],
+          [-1, 1],
+        ],
+        4,
+        2,
+        0,
+        0,
+      ),
+    ).toEqual([-1.5, -0.5]);
+    expect(
+      gridStart(
+        [
+          [-2, 2],
+          [-1, 1],
+        ],
+        4,
+        2,
+        3,
+        1,
+      ),
+    ).toEqual([1.5, 0.5]);
   });
 
   it('is row-major with rows from y_min up', () => {
     // on the saddle, SGD from y < 0 ends in the lower minimum, from y > 0 in the upper one
-    const nx = 6, ny = 8;
+    const nx = 6,
+      ny = 8;
     const map = basinMap({ landscape: saddle, config: sgd, nx, ny, steps: 300 });
     expect(map.length).toBe(nx * ny);
-    const upper = saddle.minima.findIndex((m) => m.x[1] > 0), lower = saddle.minima.findIndex((m) => m.x[1] < 0);
+    const upper = saddle.minima.findIndex((m) => m.x[1] > 0),
+      lower = saddle.minima.findIndex((m) => m.x[1] < 0);
     for (let i = 0; i < nx; i++) {
       expect(map[i]).toBe(lower);
       expect(map[(ny - 1) * nx + i]).toBe(upper);
@@ -131,7 +193,10 @@ describe('basinMap', () => {
   });
 
   it('classifies each cell as runVec from that cell would', () => {
-    const l = land('himmelblau'), nx = 7, ny = 5, steps = 150;
+    const l = land('himmelblau'),
+      nx = 7,
+      ny = 5,
+      steps = 150;
     const c = recipe('adasam', 'paper', { lr: 0.1, rho: 0.1 });
     const map = basinMap({ landscape: l, config: c, nx, ny, steps });
     const seen = new Set<number>();
@@ -159,18 +224,31 @@ describe('basinMap', () => {
 
   it('marks diverged runs −1', () => {
     // no start of this 4×3 grid lies on the λ = 1 eigenvector (1, −1), the one direction γ = 1 does not blow up
-    const map = basinMap({ landscape: land('quadratic'), config: recipe('sgd', 'paper', { lr: 1 }), nx: 4, ny: 3, steps: 400 });
+    const map = basinMap({
+      landscape: land('quadratic'),
+      config: recipe('sgd', 'paper', { lr: 1 }),
+      nx: 4,
+      ny: 3,
+      steps: 400,
+    });
     expect([...map].every((k) => k === NO_MINIMUM)).toBe(true);
   });
 
   it('uses the same minibatches for every start', () => {
     const s: StochasticSettings = { sigma: 0.6, batch: 2, samples: 32, seed: 9 };
-    const nx = 5, ny = 4, steps = 120;
+    const nx = 5,
+      ny = 4,
+      steps = 120;
     const c = recipe('amsgrad', 'paper', { lr: 0.05 });
     const map = basinMap({ landscape: wells, config: c, nx, ny, steps, stochastic: s });
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const run = runVec(c, gridStart(wells.domain, nx, ny, i, j), steps, makeObjective(wells, s));
+        const run = runVec(
+          c,
+          gridStart(wells.domain, nx, ny, i, j),
+          steps,
+          makeObjective(wells, s),
+        );
         expect(map[j * nx + i]).toBe(classifyEnd(wells, run.xs[run.xs.length - 1]));
       }
     }
@@ -179,7 +257,13 @@ describe('basinMap', () => {
   it('shows the story: AMSGrad ends sharp from more of the grid than AdaSAM', () => {
     const [, amsgrad, , adasam] = raceConfigs(DEFAULT_RACE);
     const share = (c: OptimizerConfig, kind: 'sharp' | 'flat') => {
-      const map = basinMap({ landscape: wells, config: c, nx: 24, ny: 16, steps: DEFAULT_RACE.steps });
+      const map = basinMap({
+        landscape: wells,
+        config: c,
+        nx: 24,
+        ny: 16,
+        steps: DEFAULT_RACE.steps,
+      });
       return map.filter((k) => k >= 0 && wells.minima[k].kind === kind).length / map.length;
     };
     expect(share(amsgrad, 'sharp')).toBeGreaterThan(share(adasam, 'sharp') + 0.05);
@@ -187,6 +271,14 @@ describe('basinMap', () => {
   });
 
   it('rejects an invalid config before any step', () => {
-    expect(() => basinMap({ landscape: wells, config: recipe('adasam', 'paper', { beta1: 1 }), nx: 2, ny: 2, steps: 5 })).toThrow(ConfigError);
+    expect(() =>
+      basinMap({
+        landscape: wells,
+        config: recipe('adasam', 'paper', { beta1: 1 }),
+        nx: 2,
+        ny: 2,
+        steps: 5,
+      }),
+    ).toThrow(ConfigError);
   });
 });

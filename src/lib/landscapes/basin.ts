@@ -40,7 +40,11 @@ export function endRadius(landscape: Landscape): number {
 }
 
 /** The index of the declared minimum nearest to x if it lies within `radius`, else −1. */
-export function classifyEnd(landscape: Landscape, x: ArrayLike<number>, radius = endRadius(landscape)): number {
+export function classifyEnd(
+  landscape: Landscape,
+  x: ArrayLike<number>,
+  radius = endRadius(landscape),
+): number {
   let best = NO_MINIMUM;
   let bestDist = radius;
   const ms = landscape.minima;
@@ -55,7 +59,13 @@ export function classifyEnd(landscape: Landscape, x: ArrayLike<number>, radius =
 }
 
 /** The start of grid cell (i, j): the cell's centre. */
-export function gridStart(domain: Landscape['domain'], nx: number, ny: number, i: number, j: number): [number, number] {
+export function gridStart(
+  domain: Landscape['domain'],
+  nx: number,
+  ny: number,
+  i: number,
+  j: number,
+): [number, number] {
   const [[x0, x1], [y0, y1]] = domain;
   return [x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny];
 }
@@ -95,10 +105,15 @@ export function endPoint(
   const eps2 = eps * eps;
   const { f, grad } = landscape;
 
-  let x = x0[0], y = x0[1];
-  let mx = 0, my = 0, vx = 0, vy = 0;
+  let x = x0[0],
+    y = x0[1];
+  let mx = 0,
+    my = 0,
+    vx = 0,
+    vy = 0;
   // v̂₋₁ = ε² in floor mode (spec §2)
-  let hx = floor ? eps2 : 0, hy = hx;
+  let hx = floor ? eps2 : 0,
+    hy = hx;
   // reused argument arrays: the landscapes read x and return a fresh gradient
   const at = [0, 0];
   const atPerturbed = [0, 0];
@@ -110,21 +125,26 @@ export function endPoint(
     at[1] = y;
     let loss = f(at);
     const gs = grad(at);
-    let sx = gs[0], sy = gs[1];
+    let sx = gs[0],
+      sy = gs[1];
     if (noise) {
-      const noiseX = noise[2 * t], noiseY = noise[2 * t + 1];
+      const noiseX = noise[2 * t],
+        noiseY = noise[2 * t + 1];
       loss = loss + (noiseX * x + noiseY * y);
       sx = sx + noiseX;
       sy = sy + noiseY;
     }
 
     // 4.2–4.3 g_t = ∇f_B(x_t + δ_t), δ_t = ρ·s/(‖s‖ + ξ) (SAM) or ρ·T⊙T⊙s/(‖T⊙s‖ + ξ) (ASAM)
-    let gx = sx, gy = sy;
+    let gx = sx,
+      gy = sy;
     if (perturbed) {
       let dx: number, dy: number;
       if (asam) {
-        const tx = Math.abs(x) + asamEta, ty = Math.abs(y) + asamEta;
-        const ux = tx * sx, uy = ty * sy;
+        const tx = Math.abs(x) + asamEta,
+          ty = Math.abs(y) + asamEta;
+        const ux = tx * sx,
+          uy = ty * sy;
         const n = Math.sqrt(ux * ux + uy * uy);
         const scale = n === 0 ? 0 : rho / (n + perturbEps);
         dx = tx * tx * sx * scale;
@@ -156,7 +176,10 @@ export function endPoint(
     const nmy = beta1 * my + oneMinusBeta1 * gy;
 
     let nx: number, ny: number;
-    let nvx = vx, nvy = vy, nhx = hx, nhy = hy;
+    let nvx = vx,
+      nvy = vy,
+      nhx = hx,
+      nhy = hy;
     if (!adaptive) {
       // x_{t+1} = x_t − γ·m_t
       nx = x - lr * nmx;
@@ -179,7 +202,8 @@ export function endPoint(
       // 4.6 bc1, bc2 in float64; denom = √v̂/√bc2 (+ ε in add mode)
       const bc1 = bias ? 1 - powInt(beta1, k) : 1;
       const bc2 = bias ? 1 - powInt(beta2, k) : 1;
-      let denomX = Math.sqrt(nhx), denomY = Math.sqrt(nhy);
+      let denomX = Math.sqrt(nhx),
+        denomY = Math.sqrt(nhy);
       if (bc2 !== 1) {
         const root2 = Math.sqrt(bc2);
         denomX = denomX / root2;
@@ -196,17 +220,21 @@ export function endPoint(
     }
 
     // §7.5: commit only a finite step (and, as proposeStep, only a finite state)
-    if (
-      !(
-        Number.isFinite(loss) &&
-        Number.isFinite(sx) && Number.isFinite(sy) &&
-        Number.isFinite(gx) && Number.isFinite(gy) &&
-        Number.isFinite(nx) && Number.isFinite(ny) &&
-        Number.isFinite(nmx) && Number.isFinite(nmy) &&
-        Number.isFinite(nvx) && Number.isFinite(nvy) &&
-        Number.isFinite(nhx) && Number.isFinite(nhy)
-      )
-    ) {
+    if (!(
+      Number.isFinite(loss) &&
+      Number.isFinite(sx) &&
+      Number.isFinite(sy) &&
+      Number.isFinite(gx) &&
+      Number.isFinite(gy) &&
+      Number.isFinite(nx) &&
+      Number.isFinite(ny) &&
+      Number.isFinite(nmx) &&
+      Number.isFinite(nmy) &&
+      Number.isFinite(nvx) &&
+      Number.isFinite(nvy) &&
+      Number.isFinite(nhx) &&
+      Number.isFinite(nhy)
+    )) {
       return { x: [x, y], steps: t, diverged: true };
     }
     x = nx;
@@ -244,10 +272,19 @@ export interface BasinJob {
 export function basinMap(job: BasinJob): Int8Array {
   const { landscape, config, nx, ny, steps } = job;
   validateConfig(config);
-  if (landscape.minima.length > 127) throw new RangeError('basinMap stores classes in an Int8Array: at most 127 minima');
+  if (landscape.minima.length > 127)
+    throw new RangeError('basinMap stores classes in an Int8Array: at most 127 minima');
   const [start, end] = job.rows ?? [0, ny];
-  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= ny)) {
-    throw new RangeError(`rows must be integers with 0 ≤ start ≤ end ≤ ny = ${ny}; got [${start}, ${end})`);
+  if (!(
+    Number.isInteger(start) &&
+    Number.isInteger(end) &&
+    start >= 0 &&
+    start <= end &&
+    end <= ny
+  )) {
+    throw new RangeError(
+      `rows must be integers with 0 ≤ start ≤ end ≤ ny = ${ny}; got [${start}, ${end})`,
+    );
   }
   const noise = job.stochastic ? noiseSchedule(job.stochastic, steps) : null;
   const hasNoise = noise !== null && noise.some((n) => n !== 0);
@@ -255,7 +292,13 @@ export function basinMap(job: BasinJob): Int8Array {
   const out = new Int8Array((end - start) * nx);
   for (let j = start; j < end; j++) {
     for (let i = 0; i < nx; i++) {
-      const e = endPoint(landscape, config, gridStart(landscape.domain, nx, ny, i, j), steps, hasNoise ? noise : null);
+      const e = endPoint(
+        landscape,
+        config,
+        gridStart(landscape.domain, nx, ny, i, j),
+        steps,
+        hasNoise ? noise : null,
+      );
       out[(j - start) * nx + i] = e.diverged ? NO_MINIMUM : classifyEnd(landscape, e.x, radius);
     }
     job.onRow?.(j - start + 1);

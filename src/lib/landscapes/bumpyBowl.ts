@@ -26,11 +26,14 @@ const DEPTH_S2 = DEPTH / (S * S);
 export const bumpyBowl: Landscape = {
   id: 'bumpyBowl',
   title: 'Bumpy bowl',
-  blurb: 'A broad bowl pitted with narrow sharp dips: plain descent drops into the nearest dip, while AdaSAM steps over them to the broad bottom.',
+  blurb:
+    'A broad bowl pitted with narrow sharp dips: plain descent drops into the nearest dip, while AdaSAM steps over them to the broad bottom.',
   f: (x) => {
-    let ex = 0, ey = 0;
+    let ex = 0,
+      ey = 0;
     for (let i = -K; i <= K; i++) {
-      const dx = x[0] - i * H, dy = x[1] - i * H;
+      const dx = x[0] - i * H,
+        dy = x[1] - i * H;
       ex += exp(-dx * dx * INV_2S2);
       ey += exp(-dy * dy * INV_2S2);
     }
@@ -39,19 +42,30 @@ export const bumpyBowl: Landscape = {
   },
   grad: (x) => {
     // ex = Σ e_i(x), px = Σ (x − ih)·e_i(x), and the same in y
-    let ex = 0, ey = 0, px = 0, py = 0;
+    let ex = 0,
+      ey = 0,
+      px = 0,
+      py = 0;
     for (let i = -K; i <= K; i++) {
-      const dx = x[0] - i * H, dy = x[1] - i * H;
-      const gx = exp(-dx * dx * INV_2S2), gy = exp(-dy * dy * INV_2S2);
+      const dx = x[0] - i * H,
+        dy = x[1] - i * H;
+      const gx = exp(-dx * dx * INV_2S2),
+        gy = exp(-dy * dy * INV_2S2);
       ex += gx;
       ey += gy;
       px += dx * gx;
       py += dy * gy;
     }
     const e0 = exp(-(x[0] * x[0] + x[1] * x[1]) * INV_2S2);
-    return [A_BOWL * x[0] + DEPTH_S2 * (px * ey - x[0] * e0), A_BOWL * x[1] + DEPTH_S2 * (py * ex - x[1] * e0)];
+    return [
+      A_BOWL * x[0] + DEPTH_S2 * (px * ey - x[0] * e0),
+      A_BOWL * x[1] + DEPTH_S2 * (py * ex - x[1] * e0),
+    ];
   },
-  domain: [[-2, 2], [-2, 2]],
+  domain: [
+    [-2, 2],
+    [-2, 2],
+  ],
   x0: [-1.6, -0.3],
   minima: [],
 };
@@ -62,9 +76,13 @@ function refine(p: [number, number]): [number, number] {
   const d = 1e-6;
   for (let it = 0; it < 40; it++) {
     const [gx, gy] = bumpyBowl.grad([x, y]);
-    const gxp = bumpyBowl.grad([x + d, y]), gxm = bumpyBowl.grad([x - d, y]);
-    const gyp = bumpyBowl.grad([x, y + d]), gym = bumpyBowl.grad([x, y - d]);
-    const hxx = (gxp[0] - gxm[0]) / (2 * d), hxy = (gyp[0] - gym[0]) / (2 * d), hyy = (gyp[1] - gym[1]) / (2 * d);
+    const gxp = bumpyBowl.grad([x + d, y]),
+      gxm = bumpyBowl.grad([x - d, y]);
+    const gyp = bumpyBowl.grad([x, y + d]),
+      gym = bumpyBowl.grad([x, y - d]);
+    const hxx = (gxp[0] - gxm[0]) / (2 * d),
+      hxy = (gyp[0] - gym[0]) / (2 * d),
+      hyy = (gyp[1] - gym[1]) / (2 * d);
     const det = hxx * hyy - hxy * hxy;
     x -= (hyy * gx - hxy * gy) / det;
     y -= (hxx * gy - hxy * gx) / det;
@@ -75,7 +93,8 @@ function refine(p: [number, number]): [number, number] {
 const dips: Minimum[] = [];
 for (let j = -K; j <= K; j++) {
   for (let i = -K; i <= K; i++) {
-    if (i !== 0 || j !== 0) dips.push({ x: refine([i * H, j * H]), kind: 'sharp', label: `dip (${i}, ${j})` });
+    if (i !== 0 || j !== 0)
+      dips.push({ x: refine([i * H, j * H]), kind: 'sharp', label: `dip (${i}, ${j})` });
   }
 }
 bumpyBowl.minima.push({ x: [0, 0], kind: 'flat', label: 'broad bottom' }, ...dips);

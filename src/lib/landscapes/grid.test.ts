@@ -6,7 +6,17 @@ import { wells } from './wells';
 describe('evaluateGrid', () => {
   it('samples cell centres row-major from ymin', () => {
     // f = x + 10y on [0,4]×[0,2] with a 4×2 grid: centres x ∈ {0.5,1.5,2.5,3.5}, y ∈ {0.5,1.5}
-    const grid = evaluateGrid({ f: (p) => p[0] + 10 * p[1], domain: [[0, 4], [0, 2]] }, 4, 2);
+    const grid = evaluateGrid(
+      {
+        f: (p) => p[0] + 10 * p[1],
+        domain: [
+          [0, 4],
+          [0, 2],
+        ],
+      },
+      4,
+      2,
+    );
     expect(Array.from(grid.values)).toEqual([5.5, 6.5, 7.5, 8.5, 15.5, 16.5, 17.5, 18.5]);
     expect(grid.min).toBe(5.5);
     expect(grid.max).toBe(18.5);
@@ -20,7 +30,17 @@ describe('evaluateGrid', () => {
   });
 
   it('keeps min and max finite when f overflows', () => {
-    const grid = evaluateGrid({ f: (p) => (p[0] > 0 ? Infinity : p[0]), domain: [[-1, 1], [0, 1]] }, 4, 1);
+    const grid = evaluateGrid(
+      {
+        f: (p) => (p[0] > 0 ? Infinity : p[0]),
+        domain: [
+          [-1, 1],
+          [0, 1],
+        ],
+      },
+      4,
+      1,
+    );
     expect(grid.min).toBe(-0.75);
     expect(grid.max).toBe(-0.25);
   });

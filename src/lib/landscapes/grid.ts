@@ -21,7 +21,12 @@ export interface FieldGrid {
 }
 
 /** Samples `land.f` at the cell centres of an nx×ny grid over `domain` (the landscape's by default). */
-export function evaluateGrid(land: Pick<Landscape, 'f' | 'domain'>, nx: number, ny: number, domain: Domain = land.domain): FieldGrid {
+export function evaluateGrid(
+  land: Pick<Landscape, 'f' | 'domain'>,
+  nx: number,
+  ny: number,
+  domain: Domain = land.domain,
+): FieldGrid {
   const [[xmin, xmax], [ymin, ymax]] = domain;
   const dx = (xmax - xmin) / nx;
   const dy = (ymax - ymin) / ny;
@@ -80,7 +85,14 @@ export function heightScale(grid: FieldGrid): HeightScale {
 }
 
 /** The point at the centre of cell (i, j). */
-export function cellCentre(grid: Pick<FieldGrid, 'nx' | 'ny' | 'domain'>, i: number, j: number): [number, number] {
+export function cellCentre(
+  grid: Pick<FieldGrid, 'nx' | 'ny' | 'domain'>,
+  i: number,
+  j: number,
+): [number, number] {
   const [[xmin, xmax], [ymin, ymax]] = grid.domain;
-  return [xmin + ((i + 0.5) * (xmax - xmin)) / grid.nx, ymin + ((j + 0.5) * (ymax - ymin)) / grid.ny];
+  return [
+    xmin + ((i + 0.5) * (xmax - xmin)) / grid.nx,
+    ymin + ((j + 0.5) * (ymax - ymin)) / grid.ny,
+  ];
 }

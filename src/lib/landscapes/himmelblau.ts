@@ -12,16 +12,22 @@ import type { Landscape } from './types';
 export const himmelblau: Landscape = {
   id: 'himmelblau',
   title: 'Himmelblau: four minima',
-  blurb: 'Four equally deep minima: which one a run ends in depends on where it starts, as the basin map shows.',
+  blurb:
+    'Four equally deep minima: which one a run ends in depends on where it starts, as the basin map shows.',
   f: (x) => {
-    const a = x[0] * x[0] + x[1] - 11, b = x[0] + x[1] * x[1] - 7;
+    const a = x[0] * x[0] + x[1] - 11,
+      b = x[0] + x[1] * x[1] - 7;
     return (a * a + b * b) / 10;
   },
   grad: (x) => {
-    const a = x[0] * x[0] + x[1] - 11, b = x[0] + x[1] * x[1] - 7;
+    const a = x[0] * x[0] + x[1] - 11,
+      b = x[0] + x[1] * x[1] - 7;
     return [(4 * x[0] * a + 2 * b) / 10, (2 * a + 4 * x[1] * b) / 10];
   },
-  domain: [[-5, 5], [-5, 5]],
+  domain: [
+    [-5, 5],
+    [-5, 5],
+  ],
   x0: [0, 0],
   minima: [
     { x: [3, 2], kind: 'flat', label: 'north-east minimum' },

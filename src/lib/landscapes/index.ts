@@ -10,7 +10,15 @@ import { bumpyBowl } from './bumpyBowl';
 export type { Landscape, Minimum } from './types';
 
 /** Every built-in landscape, in menu order. Adding one here adds it to the URL, the page and `trace`. */
-export const LANDSCAPES: readonly Landscape[] = [wells, quadratic, rosenbrock, himmelblau, saddle, ravine, bumpyBowl];
+export const LANDSCAPES: readonly Landscape[] = [
+  wells,
+  quadratic,
+  rosenbrock,
+  himmelblau,
+  saddle,
+  ravine,
+  bumpyBowl,
+];
 
 export const LANDSCAPE_IDS = LANDSCAPES.map((l) => l.id);
 

@@ -26,7 +26,8 @@ describe('DEFAULT_RACE', () => {
     expect(DEFAULT_RACE.steps).toBeLessThanOrEqual(200);
   });
 
-  const runs = () => runRace(wells, DEFAULT_RACE.x0, DEFAULT_RACE.steps, raceConfigs(DEFAULT_RACE), null);
+  const runs = () =>
+    runRace(wells, DEFAULT_RACE.x0, DEFAULT_RACE.steps, raceConfigs(DEFAULT_RACE), null);
 
   it('ends SGD, AMSGrad and SAM in the sharp well and AdaSAM in the flat well', () => {
     const ends = runs().map((r) => {
@@ -45,7 +46,8 @@ describe('DEFAULT_RACE', () => {
 
   it('keeps AMSGrad and SGD in the sharp well for the whole second half', () => {
     const [sgd, amsgrad] = runs();
-    for (const r of [sgd, amsgrad]) for (const x of r.xs.slice(DEFAULT_RACE.steps / 2)) expect(kindAt(x)).toBe('sharp');
+    for (const r of [sgd, amsgrad])
+      for (const x of r.xs.slice(DEFAULT_RACE.steps / 2)) expect(kindAt(x)).toBe('sharp');
   });
 
   it('is robust: the same split from every start within ±0.02 of x₀', () => {
@@ -53,7 +55,9 @@ describe('DEFAULT_RACE', () => {
     for (const dx of [-0.02, 0, 0.02]) {
       for (const dy of [-0.02, 0, 0.02]) {
         const x0 = [DEFAULT_RACE.x0[0] + dx, DEFAULT_RACE.x0[1] + dy];
-        const ends = runRace(wells, x0, DEFAULT_RACE.steps, configs, null).map((r) => kindAt(r.xs[r.xs.length - 1]));
+        const ends = runRace(wells, x0, DEFAULT_RACE.steps, configs, null).map((r) =>
+          kindAt(r.xs[r.xs.length - 1]),
+        );
         expect(ends, `from (${x0})`).toEqual(['sharp', 'sharp', 'sharp', 'flat']);
       }
     }
@@ -62,7 +66,13 @@ describe('DEFAULT_RACE', () => {
   it('survives minibatch noise: the split holds for several seeds with σ = 0.2, b = 8', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const s: StochasticSettings = { sigma: 0.2, batch: 8, samples: 256, seed };
-      const ends = runRace(wells, DEFAULT_RACE.x0, DEFAULT_RACE.steps, raceConfigs(DEFAULT_RACE), s).map((r) => kindAt(r.xs[r.xs.length - 1]));
+      const ends = runRace(
+        wells,
+        DEFAULT_RACE.x0,
+        DEFAULT_RACE.steps,
+        raceConfigs(DEFAULT_RACE),
+        s,
+      ).map((r) => kindAt(r.xs[r.xs.length - 1]));
       expect([ends[1], ends[3]], `seed ${seed}`).toEqual(['sharp', 'flat']);
     }
   });
@@ -71,7 +81,10 @@ describe('DEFAULT_RACE', () => {
 describe('runRace', () => {
   it('runs each config as runVec would, on the same minibatches', () => {
     const s: StochasticSettings = { sigma: 0.5, batch: 4, samples: 64, seed: 2 };
-    const configs = [recipe('sgd', 'paper', { lr: 0.05 }), recipe('adasam', 'torch', { lr: 0.05, rho: 0.1 })];
+    const configs = [
+      recipe('sgd', 'paper', { lr: 0.05 }),
+      recipe('adasam', 'torch', { lr: 0.05, rho: 0.1 }),
+    ];
     const race = runRace(wells, [0.1, 0.5], 60, configs, s);
     expect(race.length).toBe(2);
     race.forEach((r, i) => {
@@ -79,6 +92,8 @@ describe('runRace', () => {
       expect(r.xs).toEqual(runVec(configs[i], [0.1, 0.5], 60, makeObjective(wells, s)).xs);
     });
     // the minibatch changed the path relative to exact gradients
-    expect(race[0].xs[60]).not.toEqual(runRace(wells, [0.1, 0.5], 60, [configs[0]], null)[0].xs[60]);
+    expect(race[0].xs[60]).not.toEqual(
+      runRace(wells, [0.1, 0.5], 60, [configs[0]], null)[0].xs[60],
+    );
   });
 });

@@ -48,7 +48,8 @@ export const DEFAULT_RACE: RaceSpec = {
 };
 
 /** The full configs of a race's entrants. */
-export const raceConfigs = (spec: RaceSpec): OptimizerConfig[] => spec.runs.map((r) => recipe(r.family, r.preset, r.overrides));
+export const raceConfigs = (spec: RaceSpec): OptimizerConfig[] =>
+  spec.runs.map((r) => recipe(r.family, r.preset, r.overrides));
 
 /**
  * Runs every config from x0 for `steps` iterations on the same objective: the exact landscape,
@@ -62,5 +63,7 @@ export function runRace(
   stochastic: StochasticSettings | null,
 ): VecRun[] {
   const start: Vec = Array.from(x0);
-  return configs.map((config) => runVec(config, start, steps, makeObjective(landscape, stochastic)));
+  return configs.map((config) =>
+    runVec(config, start, steps, makeObjective(landscape, stochastic)),
+  );
 }

@@ -14,10 +14,14 @@ export const RAVINE = { along: 0.1, across: 10 } as const;
 export const ravine: Landscape = {
   id: 'ravine',
   title: 'Ill-conditioned ravine',
-  blurb: 'A ravine 100× steeper across than along: SGD zig-zags or crawls, while per-coordinate step sizes walk straight down it.',
+  blurb:
+    'A ravine 100× steeper across than along: SGD zig-zags or crawls, while per-coordinate step sizes walk straight down it.',
   f: (x) => 0.5 * (RAVINE.along * x[0] * x[0] + RAVINE.across * x[1] * x[1]),
   grad: (x) => [RAVINE.along * x[0], RAVINE.across * x[1]],
-  domain: [[-3, 3], [-1.5, 1.5]],
+  domain: [
+    [-3, 3],
+    [-1.5, 1.5],
+  ],
   x0: [-2.5, 1],
   minima: [{ x: [0, 0], kind: 'sharp', label: 'minimum' }],
 };

@@ -14,7 +14,10 @@ export const rosenbrock: Landscape = {
     const r = x[1] - x[0] * x[0];
     return [-2 * (1 - x[0]) - 400 * x[0] * r, 200 * r];
   },
-  domain: [[-2, 2], [-1, 3]],
+  domain: [
+    [-2, 2],
+    [-1, 3],
+  ],
   x0: [-1.2, 1],
   minima: [{ x: [1, 1], kind: 'flat', label: 'minimum' }],
 };

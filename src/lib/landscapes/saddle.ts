@@ -11,13 +11,17 @@ import type { Landscape } from './types';
 export const saddle: Landscape = {
   id: 'saddle',
   title: 'Saddle point',
-  blurb: 'A saddle between two minima: plain gradient descent lingers near it, while per-coordinate step sizes and gradient noise escape faster.',
+  blurb:
+    'A saddle between two minima: plain gradient descent lingers near it, while per-coordinate step sizes and gradient noise escape faster.',
   f: (x) => {
     const y2 = x[1] * x[1];
     return 0.5 * x[0] * x[0] - 0.5 * y2 + 0.25 * y2 * y2;
   },
   grad: (x) => [x[0], x[1] * (x[1] * x[1] - 1)],
-  domain: [[-2, 2], [-1.6, 1.6]],
+  domain: [
+    [-2, 2],
+    [-1.6, 1.6],
+  ],
   x0: [-1.8, 0.01],
   minima: [
     { x: [0, 1], kind: 'flat', label: 'upper minimum' },

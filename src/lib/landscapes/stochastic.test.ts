@@ -20,33 +20,45 @@ import {
 } from './stochastic';
 
 const settings: StochasticSettings = { sigma: 0.7, batch: 8, samples: 100, seed: 3 };
-const points: Vec[] = [[-0.45, 0.3], [0.8, 0], [1.3, -0.7], [-1.1, 1.2]];
+const points: Vec[] = [
+  [-0.45, 0.3],
+  [0.8, 0],
+  [1.3, -0.7],
+  [-1.1, 1.2],
+];
 
 describe('per-sample losses', () => {
-  it.each(LANDSCAPES.map((l) => ({ id: l.id, l })))('$id: mean of f_i is f and mean of ∇f_i is ∇f', ({ l }) => {
-    const p = makeStochastic(l, settings);
-    for (const x of points) {
-      let f = 0, gx = 0, gy = 0;
-      for (let i = 0; i < settings.samples; i++) {
-        f += p.sampleLoss(i, x);
-        const g = p.sampleGrad(i, x);
-        gx += g[0];
-        gy += g[1];
+  it.each(LANDSCAPES.map((l) => ({ id: l.id, l })))(
+    '$id: mean of f_i is f and mean of ∇f_i is ∇f',
+    ({ l }) => {
+      const p = makeStochastic(l, settings);
+      for (const x of points) {
+        let f = 0,
+          gx = 0,
+          gy = 0;
+        for (let i = 0; i < settings.samples; i++) {
+          f += p.sampleLoss(i, x);
+          const g = p.sampleGrad(i, x);
+          gx += g[0];
+          gy += g[1];
+        }
+        const n = settings.samples,
+          g = l.grad(x);
+        expect(Math.abs(f / n - l.f(x))).toBeLessThan(1e-12 * (1 + Math.abs(l.f(x))));
+        expect(Math.abs(gx / n - g[0])).toBeLessThan(1e-12 * (1 + Math.abs(g[0])));
+        expect(Math.abs(gy / n - g[1])).toBeLessThan(1e-12 * (1 + Math.abs(g[1])));
+        // and the samples really differ from the landscape
+        expect(Math.abs(p.sampleGrad(0, x)[0] - g[0])).toBeGreaterThan(1e-6);
       }
-      const n = settings.samples, g = l.grad(x);
-      expect(Math.abs(f / n - l.f(x))).toBeLessThan(1e-12 * (1 + Math.abs(l.f(x))));
-      expect(Math.abs(gx / n - g[0])).toBeLessThan(1e-12 * (1 + Math.abs(g[0])));
-      expect(Math.abs(gy / n - g[1])).toBeLessThan(1e-12 * (1 + Math.abs(g[1])));
-      // and the samples really differ from the landscape
-      expect(Math.abs(p.sampleGrad(0, x)[0] - g[0])).toBeGreaterThan(1e-6);
-    }
-  });
+    },
+  );
 
   it('has centred noise directions with unit variance per coordinate', () => {
     const { z } = makeBatchSchedule(settings);
     expect(z.length).toBe(2 * settings.samples);
     for (let c = 0; c < 2; c++) {
-      let sum = 0, ss = 0;
+      let sum = 0,
+        ss = 0;
       for (let i = 0; i < settings.samples; i++) {
         sum += z[2 * i + c];
         ss += z[2 * i + c] ** 2;
@@ -62,7 +74,9 @@ describe('per-sample losses', () => {
       const batch = p.batchAt(t);
       for (const x of points) {
         const { loss, grad } = p.objectiveAt(t)(x);
-        let f = 0, gx = 0, gy = 0;
+        let f = 0,
+          gx = 0,
+          gy = 0;
         for (const i of batch) {
           f += p.sampleLoss(i, x);
           const g = p.sampleGrad(i, x);
@@ -94,7 +108,9 @@ describe('the batch schedule', () => {
 
   it('changes with the seed', () => {
     expect(batches({ ...settings, seed: 4 }, 40)).not.toEqual(batches(settings, 40));
-    expect([...makeBatchSchedule({ ...settings, seed: 4 }).z]).not.toEqual([...makeBatchSchedule(settings).z]);
+    expect([...makeBatchSchedule({ ...settings, seed: 4 }).z]).not.toEqual([
+      ...makeBatchSchedule(settings).z,
+    ]);
   });
 
   it('draws each epoch without replacement: ⌊N/b⌋ disjoint batches of size b', () => {
@@ -118,7 +134,8 @@ describe('the batch schedule', () => {
   });
 
   it('gives every optimizer of a race the same minibatch at step t', () => {
-    const a = makeObjective(wells, settings), b = makeObjective(wells, settings);
+    const a = makeObjective(wells, settings),
+      b = makeObjective(wells, settings);
     for (const t of [0, 5, 99]) expect(a(t)([0.1, 0.2])).toEqual(b(t)([0.1, 0.2]));
     expect(a(0)([0.1, 0.2])).not.toEqual(a(1)([0.1, 0.2]));
   });
@@ -129,7 +146,8 @@ describe('the batch schedule', () => {
     const obj = makeObjective(wells, settings);
     for (let t = 0; t < 30; t++) {
       expect([noise[2 * t], noise[2 * t + 1]]).toEqual(sched.noiseAt(t));
-      const x = [0.3, -0.4], g = wells.grad(x);
+      const x = [0.3, -0.4],
+        g = wells.grad(x);
       expect(obj(t)(x).grad).toEqual([g[0] + noise[2 * t], g[1] + noise[2 * t + 1]]);
     }
   });
@@ -139,7 +157,8 @@ describe('gradient noise', () => {
   /** Empirical per-coordinate variance of σ·z̄_{B_t} over `steps` steps. */
   function empiricalVariance(s: StochasticSettings, steps: number): number {
     const noise = noiseSchedule(s, steps);
-    let sum = 0, ss = 0;
+    let sum = 0,
+      ss = 0;
     for (const n of noise) {
       sum += n;
       ss += n * n;
@@ -177,7 +196,9 @@ describe('makeObjective', () => {
   it('is the landscape itself without settings, with σ = 0, or with b = N', () => {
     for (const s of [null, { ...settings, sigma: 0 }, { ...settings, batch: settings.samples }]) {
       const obj = makeObjective(wells, s);
-      for (const t of [0, 7]) for (const x of points) expect(obj(t)(x)).toEqual({ loss: wells.f(x), grad: wells.grad(x) });
+      for (const t of [0, 7])
+        for (const x of points)
+          expect(obj(t)(x)).toEqual({ loss: wells.f(x), grad: wells.grad(x) });
     }
   });
 
@@ -193,7 +214,9 @@ describe('makeObjective', () => {
 
   it('rejects settings that cannot be sampled', () => {
     expect(() => validateStochastic({ ...settings, batch: 0 })).toThrow(RangeError);
-    expect(() => validateStochastic({ ...settings, batch: settings.samples + 1 })).toThrow(RangeError);
+    expect(() => validateStochastic({ ...settings, batch: settings.samples + 1 })).toThrow(
+      RangeError,
+    );
     expect(() => validateStochastic({ ...settings, sigma: -1 })).toThrow(RangeError);
     expect(() => validateStochastic({ ...settings, seed: 1.5 })).toThrow(RangeError);
     expect(() => makeObjective(wells, { ...settings, samples: 0, batch: 0 })).toThrow(RangeError);

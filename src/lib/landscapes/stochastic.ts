@@ -33,7 +33,12 @@ export interface StochasticSettings {
   seed: number;
 }
 
-export const DEFAULT_STOCHASTIC: Readonly<StochasticSettings> = Object.freeze({ sigma: 0.5, batch: 8, samples: 256, seed: 1 });
+export const DEFAULT_STOCHASTIC: Readonly<StochasticSettings> = Object.freeze({
+  sigma: 0.5,
+  batch: 8,
+  samples: 256,
+  seed: 1,
+});
 
 /** The noise directions and the seeded batch schedule of one stochastic setting. */
 export interface BatchSchedule {
@@ -60,8 +65,10 @@ export interface StochasticProblem extends BatchSchedule {
 
 /** Throws RangeError for settings that cannot be sampled. */
 export function validateStochastic(s: StochasticSettings): StochasticSettings {
-  if (!(Number.isFinite(s.sigma) && s.sigma >= 0)) throw new RangeError(`sigma must be a finite number ≥ 0; got ${s.sigma}`);
-  if (!(Number.isInteger(s.samples) && s.samples >= 1)) throw new RangeError(`samples must be an integer ≥ 1; got ${s.samples}`);
+  if (!(Number.isFinite(s.sigma) && s.sigma >= 0))
+    throw new RangeError(`sigma must be a finite number ≥ 0; got ${s.sigma}`);
+  if (!(Number.isInteger(s.samples) && s.samples >= 1))
+    throw new RangeError(`samples must be an integer ≥ 1; got ${s.samples}`);
   if (!(Number.isInteger(s.batch) && s.batch >= 1 && s.batch <= s.samples)) {
     throw new RangeError(`batch must be an integer in [1, samples = ${s.samples}]; got ${s.batch}`);
   }
@@ -121,7 +128,8 @@ export function makeBatchSchedule(settings: StochasticSettings): BatchSchedule {
   const noiseAt = (t: number): [number, number] => {
     const perm = epochPermutation(Math.floor(t / batchesPerEpoch));
     const start = (t % batchesPerEpoch) * b;
-    let zx = 0, zy = 0;
+    let zx = 0,
+      zy = 0;
     for (let k = start; k < start + b; k++) {
       zx += z[2 * perm[k]];
       zy += z[2 * perm[k] + 1];
@@ -134,9 +142,15 @@ export function makeBatchSchedule(settings: StochasticSettings): BatchSchedule {
 }
 
 /** The per-sample losses f_i of `landscape` under `settings`, with their batch schedule. */
-export function makeStochastic(landscape: Landscape, settings: StochasticSettings): StochasticProblem {
+export function makeStochastic(
+  landscape: Landscape,
+  settings: StochasticSettings,
+): StochasticProblem {
   const schedule = makeBatchSchedule(settings);
-  const { z, settings: { sigma } } = schedule;
+  const {
+    z,
+    settings: { sigma },
+  } = schedule;
   return {
     ...schedule,
     sampleLoss: (i, x) => landscape.f(x) + sigma * (z[2 * i] * x[0] + z[2 * i + 1] * x[1]),
@@ -149,7 +163,10 @@ export function makeStochastic(landscape: Landscape, settings: StochasticSetting
 }
 
 /** f(x) + ⟨n, x⟩ and ∇f(x) + n: the minibatch objective for a step whose noise is n = σ·z̄_B. */
-function noisyObjective(landscape: Landscape, [nx, ny]: [number, number]): ValueAndGrad<Vec, number> {
+function noisyObjective(
+  landscape: Landscape,
+  [nx, ny]: [number, number],
+): ValueAndGrad<Vec, number> {
   const vg = valueAndGradOf(landscape);
   return (x) => {
     const { loss, grad: g } = vg(x);
@@ -166,7 +183,10 @@ export const isStochastic = (s: StochasticSettings | null): s is StochasticSetti
  * (full batch), else the minibatch loss f_{B_t} of the seeded schedule.
  * @example runVec(config, x0, 200, makeObjective(wells, { sigma: 0.5, batch: 8, samples: 256, seed: 1 }))
  */
-export function makeObjective(landscape: Landscape, settings: StochasticSettings | null): (t: number) => ValueAndGrad<Vec, number> {
+export function makeObjective(
+  landscape: Landscape,
+  settings: StochasticSettings | null,
+): (t: number) => ValueAndGrad<Vec, number> {
   if (!isStochastic(settings)) {
     if (settings) validateStochastic(settings);
     const exact: ValueAndGrad<Vec, number> = valueAndGradOf(landscape);

@@ -30,5 +30,7 @@ export interface Landscape {
 
 /** f and ∇f at x, sharing work where the landscape allows it. */
 export function valueAndGradOf(land: Landscape): (x: Vec) => { loss: number; grad: Vec } {
-  return land.valueAndGrad ? (x) => land.valueAndGrad!(x) : (x) => ({ loss: land.f(x), grad: land.grad(x) });
+  return land.valueAndGrad
+    ? (x) => land.valueAndGrad!(x)
+    : (x) => ({ loss: land.f(x), grad: land.grad(x) });
 }

@@ -12,32 +12,55 @@ export const WELLS = {
  * ∇f = Σ_k A_k·exp(…)·(x−c_k)/σ_k²
  */
 // Unrolled over the two wells with the constants inlined: this function runs millions of times in the basin map.
-const [SX, SY, SS2, SA] = [WELLS.sharp.c[0], WELLS.sharp.c[1], WELLS.sharp.sigma * WELLS.sharp.sigma, WELLS.sharp.depth];
-const [FX, FY, FS2, FA] = [WELLS.flat.c[0], WELLS.flat.c[1], WELLS.flat.sigma * WELLS.flat.sigma, WELLS.flat.depth];
+const [SX, SY, SS2, SA] = [
+  WELLS.sharp.c[0],
+  WELLS.sharp.c[1],
+  WELLS.sharp.sigma * WELLS.sharp.sigma,
+  WELLS.sharp.depth,
+];
+const [FX, FY, FS2, FA] = [
+  WELLS.flat.c[0],
+  WELLS.flat.c[1],
+  WELLS.flat.sigma * WELLS.flat.sigma,
+  WELLS.flat.depth,
+];
 
 export const wells: Landscape = {
   id: 'wells',
   title: 'Sharp vs flat wells',
-  blurb: 'A deep narrow well beside a shallow wide one: plain descent falls into the sharp one; SAM looks for the flat one.',
+  blurb:
+    'A deep narrow well beside a shallow wide one: plain descent falls into the sharp one; SAM looks for the flat one.',
   f: (x) => {
-    const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
+    const sx = x[0] - SX,
+      sy = x[1] - SY,
+      fx = x[0] - FX,
+      fy = x[1] - FY;
     return -SA * exp(-(sx * sx + sy * sy) / (2 * SS2)) - FA * exp(-(fx * fx + fy * fy) / (2 * FS2));
   },
   grad: (x) => {
-    const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
+    const sx = x[0] - SX,
+      sy = x[1] - SY,
+      fx = x[0] - FX,
+      fy = x[1] - FY;
     const a = (SA * exp(-(sx * sx + sy * sy) / (2 * SS2))) / SS2;
     const b = (FA * exp(-(fx * fx + fy * fy) / (2 * FS2))) / FS2;
     return [a * sx + b * fx, a * sy + b * fy];
   },
   valueAndGrad: (x) => {
-    const sx = x[0] - SX, sy = x[1] - SY, fx = x[0] - FX, fy = x[1] - FY;
+    const sx = x[0] - SX,
+      sy = x[1] - SY,
+      fx = x[0] - FX,
+      fy = x[1] - FY;
     const es = exp(-(sx * sx + sy * sy) / (2 * SS2));
     const ef = exp(-(fx * fx + fy * fy) / (2 * FS2));
     const a = (SA * es) / SS2;
     const b = (FA * ef) / FS2;
     return { loss: -SA * es - FA * ef, grad: [a * sx + b * fx, a * sy + b * fy] };
   },
-  domain: [[-2, 2.5], [-1.5, 1.5]],
+  domain: [
+    [-2, 2.5],
+    [-1.5, 1.5],
+  ],
   x0: [-0.45, 0.3],
   minima: [
     // the sharp well's centre is (−0.8, 0); the flat well's tail pulls the minimum to x ≈ −0.7903 (Newton-refined)

@@ -21,15 +21,15 @@ function twoTo(k: number): number {
   return f64[0];
 }
 
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e0;
+const INV_LN2 = 1.442695040888963387;
 const O_THRESHOLD = 7.09782712893383973096e2;
-const U_THRESHOLD = -7.45133219101941108420e2;
+const U_THRESHOLD = -7.4513321910194110842e2;
 const P1 = 1.66666666666666019037e-1;
 const P2 = -2.77777777770155933842e-3;
 const P3 = 6.61375632143793436117e-5;
-const P4 = -1.65339022054652515390e-6;
+const P4 = -1.6533902205465251539e-6;
 const P5 = 4.13813679705723846039e-8;
 
 /** eˣ, engine-independent (fdlibm e_exp.c). */
@@ -60,7 +60,7 @@ export function exp(x: number): number {
 }
 
 const TWO54 = 1.8014398509481984e16;
-const LG1 = 6.666666666666735130e-1;
+const LG1 = 6.66666666666673513e-1;
 const LG2 = 3.999999999940941908e-1;
 const LG3 = 2.857142874366239149e-1;
 const LG4 = 2.222219843214978396e-1;
@@ -91,7 +91,7 @@ export function log(x: number): number {
   if ((0x000fffff & (2 + hx)) < 3) {
     // |f| < 2⁻²⁰
     if (f === 0) return k === 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
-    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    const R = f * f * (0.5 - 0.3333333333333333 * f);
     return k === 0 ? f - R : dk * LN2_HI - (R - dk * LN2_LO - f);
   }
   // ln(1+f) = 2s + s·R(s²), s = f/(2+f)
@@ -103,7 +103,9 @@ export function log(x: number): number {
   const R = t2 + t1;
   if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
     const hfsq = 0.5 * f * f;
-    return k === 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+    return k === 0
+      ? f - (hfsq - s * (hfsq + R))
+      : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
   }
   return k === 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
 }

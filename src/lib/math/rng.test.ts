@@ -27,7 +27,8 @@ describe('makeRng', () => {
     const b = draw(2, 1000, 'uniform');
     expect(a).not.toEqual(b);
     // correlation of two independent U[0,1) samples: standard error 1/√1000 ≈ 0.032
-    const ma = mean(a), mb = mean(b);
+    const ma = mean(a),
+      mb = mean(b);
     const cov = mean(a.map((x, i) => (x - ma) * (b[i] - mb)));
     expect(Math.abs(cov / Math.sqrt(variance(a) * variance(b)))).toBeLessThan(0.15);
   });
@@ -83,10 +84,13 @@ describe('shuffles and samples', () => {
 
   it('permutation puts each item in each position about equally often', () => {
     const rng = makeRng(12);
-    const n = 4, trials = 40_000;
+    const n = 4,
+      trials = 40_000;
     const counts = Array.from({ length: n }, () => new Array(n).fill(0));
-    for (let t = 0; t < trials; t++) permutation(rng, n).forEach((item, pos) => counts[item][pos]++);
-    for (const row of counts) for (const c of row) expect(Math.abs(c / trials - 1 / n)).toBeLessThan(0.015);
+    for (let t = 0; t < trials; t++)
+      permutation(rng, n).forEach((item, pos) => counts[item][pos]++);
+    for (const row of counts)
+      for (const c of row) expect(Math.abs(c / trials - 1 / n)).toBeLessThan(0.015);
   });
 
   it('shuffle permutes in place', () => {

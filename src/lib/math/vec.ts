@@ -109,7 +109,8 @@ export const vecSpace: Space<Vec, number, boolean> = {
   },
   allFinite(scalars, values) {
     for (const s of scalars) if (!Number.isFinite(s)) return false;
-    for (const v of values) for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+    for (const v of values)
+      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
     return true;
   },
 };

@@ -37,8 +37,19 @@ export interface OptimizerConfig {
 }
 
 export const CONFIG_KEYS = [
-  'lr', 'rho', 'beta1', 'beta2', 'eps', 'epsMode', 'biasCorrection', 'adaptive', 'amsgrad',
-  'perturbation', 'perturbEps', 'asamEta', 'weightDecay',
+  'lr',
+  'rho',
+  'beta1',
+  'beta2',
+  'eps',
+  'epsMode',
+  'biasCorrection',
+  'adaptive',
+  'amsgrad',
+  'perturbation',
+  'perturbEps',
+  'asamEta',
+  'weightDecay',
 ] as const satisfies readonly (keyof OptimizerConfig)[];
 
 /** What each preset sets (spec §5); everything else is shared. */
@@ -68,19 +79,32 @@ export const FAMILY = {
   sgd: { label: 'SGD', knobs: { adaptive: false, beta1: 0, rho: 0 } },
   sgdm: { label: 'SGD-momentum', knobs: { adaptive: false, beta1: 0.9, rho: 0 } },
   sam: { label: 'SAM', knobs: { adaptive: false, beta1: 0, rho: 0.05, perturbation: 'sam' } },
-  samm: { label: 'SAM-momentum', knobs: { adaptive: false, beta1: 0.9, rho: 0.05, perturbation: 'sam' } },
+  samm: {
+    label: 'SAM-momentum',
+    knobs: { adaptive: false, beta1: 0.9, rho: 0.05, perturbation: 'sam' },
+  },
   asam: { label: 'ASAM', knobs: { adaptive: false, beta1: 0, rho: 0.5, perturbation: 'asam' } },
   amsgrad: { label: 'AMSGrad', knobs: { adaptive: true, amsgrad: true, rho: 0 } },
   adam: { label: 'Adam', knobs: { adaptive: true, amsgrad: false, rho: 0 } },
-  samAdam: { label: 'SAM-Adam', knobs: { adaptive: true, amsgrad: false, rho: 0.05, perturbation: 'sam' } },
-  adasam: { label: 'AdaSAM', knobs: { adaptive: true, amsgrad: true, rho: 0.05, perturbation: 'sam' } },
+  samAdam: {
+    label: 'SAM-Adam',
+    knobs: { adaptive: true, amsgrad: false, rho: 0.05, perturbation: 'sam' },
+  },
+  adasam: {
+    label: 'AdaSAM',
+    knobs: { adaptive: true, amsgrad: true, rho: 0.05, perturbation: 'sam' },
+  },
 } as const satisfies Record<string, { label: string; knobs: Partial<OptimizerConfig> }>;
 
 export type FamilyName = keyof typeof FAMILY;
 export const FAMILY_NAMES = Object.keys(FAMILY) as FamilyName[];
 
 /** A full config for a family member under a preset, with explicit overrides last. */
-export function recipe(name: FamilyName, preset: Preset = 'paper', overrides: Partial<OptimizerConfig> = {}): OptimizerConfig {
+export function recipe(
+  name: FamilyName,
+  preset: Preset = 'paper',
+  overrides: Partial<OptimizerConfig> = {},
+): OptimizerConfig {
   return { ...DEFAULT_CONFIG, ...PRESETS[preset], ...FAMILY[name].knobs, ...overrides };
 }
 
@@ -133,7 +157,8 @@ const ENUMS: { key: keyof OptimizerConfig; values: readonly string[] }[] = [
   { key: 'perturbation', values: ['sam', 'asam'] },
 ];
 
-const show = (x: unknown): string => (typeof x === 'number' ? String(x) : JSON.stringify(x) ?? String(x));
+const show = (x: unknown): string =>
+  typeof x === 'number' ? String(x) : (JSON.stringify(x) ?? String(x));
 
 const BOOLEANS = ['biasCorrection', 'adaptive', 'amsgrad'] as const;
 
@@ -149,7 +174,8 @@ export function validateConfig(c: OptimizerConfig): OptimizerConfig {
     }
   }
   for (const key of BOOLEANS) {
-    if (typeof c[key] !== 'boolean') throw new ConfigError(key, `${key} must be true or false; got ${show(c[key])}`);
+    if (typeof c[key] !== 'boolean')
+      throw new ConfigError(key, `${key} must be true or false; got ${show(c[key])}`);
   }
   for (const { key, ok, range } of NUMBER_RULES) {
     const x = c[key];
@@ -161,7 +187,9 @@ export function validateConfig(c: OptimizerConfig): OptimizerConfig {
 }
 
 /** Builds a config from a partial one: preset first, then explicit keys, then validation. */
-export function resolveConfig(partial: Partial<OptimizerConfig> & { preset?: Preset } = {}): OptimizerConfig {
+export function resolveConfig(
+  partial: Partial<OptimizerConfig> & { preset?: Preset } = {},
+): OptimizerConfig {
   const { preset = 'paper', ...explicit } = partial;
   return validateConfig({ ...DEFAULT_CONFIG, ...PRESETS[preset], ...explicit });
 }

@@ -4,7 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { getLandscape } from '../landscapes';
 import { F64_TOL, firstMismatch, loadGolden, traceArrays } from '../testing/golden';
-import { ConfigError, recipe, resolveConfig, validateConfig, DEFAULT_CONFIG, type OptimizerConfig } from './config';
+import {
+  ConfigError,
+  recipe,
+  resolveConfig,
+  validateConfig,
+  DEFAULT_CONFIG,
+  type OptimizerConfig,
+} from './config';
 import { deterministic, runVec } from './run';
 
 const edge = loadGolden('edge_cases.json').cases;
@@ -12,15 +19,18 @@ const quadratic = getLandscape('quadratic')!;
 const objective = deterministic(quadratic.f, quadratic.grad);
 
 describe('edge_cases.json', () => {
-  it.each(['zero_grad_start_torch', 'zero_grad_start_paper', 'beta2_1_floor_eps1'])('%s matches every stored array', (name) => {
-    const c = edge[name];
-    const steps = (c.trace.x as number[][]).length - 1;
-    const run = runVec(c.config, c.x0, steps, objective);
-    const ours: Record<string, unknown> = { ...traceArrays(run), loss: run.xs.map(quadratic.f) };
-    for (const key of Object.keys(c.trace)) {
-      expect(firstMismatch(ours[key] as number[][], c.trace[key], F64_TOL), key).toBeNull();
-    }
-  });
+  it.each(['zero_grad_start_torch', 'zero_grad_start_paper', 'beta2_1_floor_eps1'])(
+    '%s matches every stored array',
+    (name) => {
+      const c = edge[name];
+      const steps = (c.trace.x as number[][]).length - 1;
+      const run = runVec(c.config, c.x0, steps, objective);
+      const ours: Record<string, unknown> = { ...traceArrays(run), loss: run.xs.map(quadratic.f) };
+      for (const key of Object.keys(c.trace)) {
+        expect(firstMismatch(ours[key] as number[][], c.trace[key], F64_TOL), key).toBeNull();
+      }
+    },
+  );
 
   it('zero gradient: x stays exactly put and η = 1/ε with no NaN, in both presets', () => {
     for (const preset of ['torch', 'paper'] as const) {
@@ -48,7 +58,12 @@ describe('edge_cases.json', () => {
     expect(run.divergedAt).not.toBeNull();
     const stored = c.trace.x as number[][];
     expect(firstMismatch(run.xs.slice(0, stored.length), stored, F64_TOL)).toBeNull();
-    const state = [run.xs[run.xs.length - 1], run.state.m, run.state.second!.v, run.state.second!.vHat];
+    const state = [
+      run.xs[run.xs.length - 1],
+      run.state.m,
+      run.state.second!.v,
+      run.state.second!.vHat,
+    ];
     for (const v of state) expect(v.every(Number.isFinite)).toBe(true);
     expect(run.state.k).toBe(run.steps.length);
   });
@@ -67,7 +82,12 @@ describe('edge_cases.json', () => {
     for (const first of bad) {
       for (const name of ['adasam', 'sgd'] as const) {
         // Steps 0–2 are fine; step 3's clean pass is bad.
-        const run = runVec(recipe(name, 'paper', { lr: 0.01 }), [1, 2], 10, (t) => (x) => (t === 3 ? first : { loss: quadratic.f(x), grad: quadratic.grad(x) }));
+        const run = runVec(
+          recipe(name, 'paper', { lr: 0.01 }),
+          [1, 2],
+          10,
+          (t) => (x) => (t === 3 ? first : { loss: quadratic.f(x), grad: quadratic.grad(x) }),
+        );
         expect(run.status).toBe('diverged');
         expect(run.divergedAt).toBe(3);
         expect(run.xs).toHaveLength(4);
@@ -78,7 +98,9 @@ describe('edge_cases.json', () => {
     let calls = 0;
     const run = runVec(recipe('adasam', 'paper', { lr: 0.01 }), [1, 2], 5, () => (x) => {
       calls++;
-      return calls === 4 ? { loss: 0, grad: [NaN, 0] } : { loss: quadratic.f(x), grad: quadratic.grad(x) };
+      return calls === 4
+        ? { loss: 0, grad: [NaN, 0] }
+        : { loss: quadratic.f(x), grad: quadratic.grad(x) };
     });
     expect(run.divergedAt).toBe(1);
     expect(run.steps).toHaveLength(1);
@@ -97,7 +119,11 @@ describe('validateConfig', () => {
     [{ lr: -1 }, 'lr', /lr must be a finite number > 0/],
     [{ lr: 0 }, 'lr', /lr/],
     [{ lr: NaN }, 'lr', /got NaN/],
-    [{ perturbation: 'gsam' as never }, 'perturbation', /perturbation must be one of sam, asam; got "gsam"/],
+    [
+      { perturbation: 'gsam' as never },
+      'perturbation',
+      /perturbation must be one of sam, asam; got "gsam"/,
+    ],
     [{ epsMode: 'both' as never }, 'epsMode', /floor, add/],
     [{ adaptive: 'yes' as never }, 'adaptive', /true or false/],
     [{ weightDecay: -1 }, 'weightDecay', /weightDecay/],
@@ -116,13 +142,26 @@ describe('validateConfig', () => {
   });
 
   it('accepts the boundary values the spec allows', () => {
-    expect(() => validateConfig({ ...DEFAULT_CONFIG, beta1: 0, beta2: 1, rho: 0, biasCorrection: false })).not.toThrow();
+    expect(() =>
+      validateConfig({ ...DEFAULT_CONFIG, beta1: 0, beta2: 1, rho: 0, biasCorrection: false }),
+    ).not.toThrow();
     expect(() => validateConfig({ ...DEFAULT_CONFIG, beta2: 0 })).not.toThrow();
   });
 
   it('resolveConfig applies the preset first and explicit keys over it', () => {
-    expect(resolveConfig({ preset: 'torch' })).toMatchObject({ biasCorrection: true, epsMode: 'add' });
-    expect(resolveConfig({ preset: 'torch', epsMode: 'floor' })).toMatchObject({ biasCorrection: true, epsMode: 'floor' });
-    expect(resolveConfig()).toMatchObject({ biasCorrection: false, epsMode: 'floor', lr: 1e-3, rho: 0.05 });
+    expect(resolveConfig({ preset: 'torch' })).toMatchObject({
+      biasCorrection: true,
+      epsMode: 'add',
+    });
+    expect(resolveConfig({ preset: 'torch', epsMode: 'floor' })).toMatchObject({
+      biasCorrection: true,
+      epsMode: 'floor',
+    });
+    expect(resolveConfig()).toMatchObject({
+      biasCorrection: false,
+      epsMode: 'floor',
+      lr: 1e-3,
+      rho: 0.05,
+    });
   });
 });

@@ -5,11 +5,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LANDSCAPES, getLandscape } from '../landscapes';
-import { FAMILY, FAMILY_NAMES, familyOf, recipe, validateConfig, type OptimizerConfig } from './config';
+import {
+  FAMILY,
+  FAMILY_NAMES,
+  familyOf,
+  recipe,
+  validateConfig,
+  type OptimizerConfig,
+} from './config';
 import { deterministic, runVec } from './run';
 
 /** Spec §4, one coordinate loop at a time, torch-style; returns x_0…x_T or stops at a non-finite value (§7.5). */
-function oracle(c: OptimizerConfig, x0: number[], steps: number, f: (x: number[]) => number, grad: (x: number[]) => number[]): number[][] {
+function oracle(
+  c: OptimizerConfig,
+  x0: number[],
+  steps: number,
+  f: (x: number[]) => number,
+  grad: (x: number[]) => number[],
+): number[][] {
   const n = x0.length;
   let x = [...x0];
   const m = new Array(n).fill(0);
@@ -36,7 +49,11 @@ function oracle(c: OptimizerConfig, x0: number[], steps: number, f: (x: number[]
         continue;
       }
       v[i] = c.beta2 * v[i] + (1 - c.beta2) * gi * gi;
-      vHat[i] = c.amsgrad ? Math.max(vHat[i], v[i]) : c.epsMode === 'floor' ? Math.max(v[i], c.eps * c.eps) : v[i];
+      vHat[i] = c.amsgrad
+        ? Math.max(vHat[i], v[i])
+        : c.epsMode === 'floor'
+          ? Math.max(v[i], c.eps * c.eps)
+          : v[i];
       const bc1 = c.biasCorrection ? 1 - c.beta1 ** k : 1;
       const bc2 = c.biasCorrection ? 1 - c.beta2 ** k : 1;
       const denom = Math.sqrt(vHat[i]) / Math.sqrt(bc2) + (c.epsMode === 'add' ? c.eps : 0);
@@ -52,7 +69,7 @@ function oracle(c: OptimizerConfig, x0: number[], steps: number, f: (x: number[]
 /** A small deterministic generator so the random configurations are the same on every run. */
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('random configurations vs the independent oracle (float64, 1e-11 + 1e-10|b|)', () => {
@@ -85,8 +102,17 @@ describe('random configurations vs the independent oracle (float64, 1e-11 + 1e-1
     const l = getLandscape(land)!;
     const run = runVec(config, x0, 60, deterministic(l.f, l.grad));
     const expected = oracle(config, x0, 60, l.f, (x) => Array.from(l.grad(x)));
-    expect(run.xs.length, JSON.stringify({ config, x0, ours: run.xs.slice(-2), oracle: expected.slice(-2) })).toBe(expected.length);
-    run.xs.forEach((x, t) => x.forEach((xi, i) => expect(Math.abs(xi - expected[t][i])).toBeLessThanOrEqual(1e-11 + 1e-10 * Math.abs(expected[t][i]))));
+    expect(
+      run.xs.length,
+      JSON.stringify({ config, x0, ours: run.xs.slice(-2), oracle: expected.slice(-2) }),
+    ).toBe(expected.length);
+    run.xs.forEach((x, t) =>
+      x.forEach((xi, i) =>
+        expect(Math.abs(xi - expected[t][i])).toBeLessThanOrEqual(
+          1e-11 + 1e-10 * Math.abs(expected[t][i]),
+        ),
+      ),
+    );
     expect(run.status).toBe(expected.length === 61 ? 'ok' : 'diverged');
   });
 });
@@ -121,7 +147,10 @@ describe('the named family (spec §6)', () => {
     const T = x.map((xi) => Math.abs(xi) + 0.01);
     // ‖T⁻¹δ‖ = ρ: ASAM's ball is an ellipse in x, a sphere in T⁻¹-scaled coordinates
     expect(Math.hypot(...asam.steps[0].delta.map((d, i) => d / T[i]))).toBeCloseTo(0.5, 10);
-    expect(asam.steps[0].delta[0] / asam.steps[0].delta[1]).toBeCloseTo((T[0] * T[0] * s[0]) / (T[1] * T[1] * s[1]), 10);
+    expect(asam.steps[0].delta[0] / asam.steps[0].delta[1]).toBeCloseTo(
+      (T[0] * T[0] * s[0]) / (T[1] * T[1] * s[1]),
+      10,
+    );
   });
 
   it('SGD-momentum in EMA form equals heavy-ball SGD with lr·(1−β1) (spec §6)', () => {
@@ -141,7 +170,12 @@ describe('the named family (spec §6)', () => {
 
   it('Adam with the torch preset matches the textbook Adam (Kingma & Ba, Algorithm 1 with ε outside the root)', () => {
     const [lr, b1, b2, eps] = [0.05, 0.9, 0.999, 1e-8];
-    const run = runVec(recipe('adam', 'torch', { lr, beta1: b1, beta2: b2, eps }), wells.x0, 60, objective);
+    const run = runVec(
+      recipe('adam', 'torch', { lr, beta1: b1, beta2: b2, eps }),
+      wells.x0,
+      60,
+      objective,
+    );
     let x = [...wells.x0];
     let m = [0, 0];
     let v = [0, 0];
@@ -165,7 +199,12 @@ describe('the named family (spec §6)', () => {
 
   it('weight decay is coupled L2 at the unperturbed point: g ← ∇f(x+δ) + λx', () => {
     const lambda = 0.1;
-    const run = runVec(recipe('adasam', 'paper', { lr: 0.01, rho: 0.1, weightDecay: lambda }), [0.3, -0.2], 3, objective);
+    const run = runVec(
+      recipe('adasam', 'paper', { lr: 0.01, rho: 0.1, weightDecay: lambda }),
+      [0.3, -0.2],
+      3,
+      objective,
+    );
     for (let t = 0; t < 3; t++) {
       const x = run.xs[t];
       const r = run.steps[t];
@@ -186,7 +225,13 @@ describe('the named family (spec §6)', () => {
       });
     });
     expect(active).toBeGreaterThan(0);
-    const adam = runVec(recipe('samAdam', 'paper', { lr: 0.05, rho: 0.25 }), wells.x0, 80, objective);
-    for (const r of adam.steps) r.vHat!.forEach((vh, i) => expect(vh).toBe(Math.max(r.v![i], 1e-16)));
+    const adam = runVec(
+      recipe('samAdam', 'paper', { lr: 0.05, rho: 0.25 }),
+      wells.x0,
+      80,
+      objective,
+    );
+    for (const r of adam.steps)
+      r.vHat!.forEach((vh, i) => expect(vh).toBe(Math.max(r.v![i], 1e-16)));
   });
 });

@@ -12,19 +12,31 @@ import type { Vec } from '../math/vec';
 
 const analytic = loadGolden('analytic2d.json');
 
-function expectTraceMatches(run: ReturnType<typeof runVec>, golden: GoldenRun, extra: Record<string, ArrayLike<number> | ArrayLike<number>[]> = {}) {
+function expectTraceMatches(
+  run: ReturnType<typeof runVec>,
+  golden: GoldenRun,
+  extra: Record<string, ArrayLike<number> | ArrayLike<number>[]> = {},
+) {
   const ours = { ...traceArrays(run), ...extra };
   const keys = Object.keys(golden.trace);
   expect(keys.length).toBeGreaterThan(0);
   for (const key of keys) {
     expect(ours, `missing ${key}`).toHaveProperty(key);
-    expect(firstMismatch(ours[key] as ArrayLike<number>[], golden.trace[key] as number[][], F64_TOL), key).toBeNull();
+    expect(
+      firstMismatch(ours[key] as ArrayLike<number>[], golden.trace[key] as number[][], F64_TOL),
+      key,
+    ).toBeNull();
   }
 }
 
 describe('float64 core vs golden analytic2d.json', () => {
-  const cases = Object.entries(analytic.problems as Record<string, { x0: number[]; steps: number; runs: Record<string, GoldenRun> }>).flatMap(
-    ([problem, p]) => Object.entries(p.runs).map(([name, run]) => ({ problem, name, x0: p.x0, steps: p.steps, run })),
+  const cases = Object.entries(
+    analytic.problems as Record<
+      string,
+      { x0: number[]; steps: number; runs: Record<string, GoldenRun> }
+    >,
+  ).flatMap(([problem, p]) =>
+    Object.entries(p.runs).map(([name, run]) => ({ problem, name, x0: p.x0, steps: p.steps, run })),
   );
   it('covers every stored run', () => expect(cases.length).toBe(22));
   it.each(cases)('$problem / $name', ({ problem, x0, steps, run }) => {
@@ -40,7 +52,9 @@ describe.each(['regression.json', 'mlp.json'])('float64 core vs golden %s', (fil
   const data: Dataset = g.data;
   const vg = g.kind === 'mlp' ? mlpValueAndGrad : regressionValueAndGrad;
   const all = data.y.map((_, i) => i);
-  it.each(Object.entries(g.runs as Record<string, GoldenRun>).map(([name, run]) => ({ name, run })))('$name', ({ run }) => {
+  it.each(
+    Object.entries(g.runs as Record<string, GoldenRun>).map(([name, run]) => ({ name, run })),
+  )('$name', ({ run }) => {
     const result = runVec(run.config, g.x0, g.steps, (t) => (x: Vec) => vg(data, g.batches[t], x));
     expect(result.status).toBe('ok');
     expectTraceMatches(result, run, {

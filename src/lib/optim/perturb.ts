@@ -18,7 +18,10 @@ export function perturb<P, N, B>(
   if (c.perturbation === 'asam') {
     const T = space.addScalar(space.abs(x), c.asamEta);
     const norm = space.norm(space.mul(T, s));
-    return { delta: space.scaleToRadius(space.mul(space.mul(T, T), s), norm, c.rho, c.perturbEps), norm };
+    return {
+      delta: space.scaleToRadius(space.mul(space.mul(T, T), s), norm, c.rho, c.perturbEps),
+      norm,
+    };
   }
   const norm = space.norm(s);
   return { delta: space.scaleToRadius(s, norm, c.rho, c.perturbEps), norm };

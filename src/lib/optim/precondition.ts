@@ -8,8 +8,15 @@ export interface SecondMoment<P> {
 }
 
 /** v₋₁ = 0; v̂₋₁ = ε² in floor mode (paper, Lemma B.3), else 0 (spec §2). */
-export function initSecondMoment<P, N, B>(space: Space<P, N, B>, c: OptimizerConfig, x: P): SecondMoment<P> {
-  return { v: space.zerosLike(x), vHat: space.fullLike(x, c.epsMode === 'floor' ? c.eps * c.eps : 0) };
+export function initSecondMoment<P, N, B>(
+  space: Space<P, N, B>,
+  c: OptimizerConfig,
+  x: P,
+): SecondMoment<P> {
+  return {
+    v: space.zerosLike(x),
+    vHat: space.fullLike(x, c.epsMode === 'floor' ? c.eps * c.eps : 0),
+  };
 }
 
 /**

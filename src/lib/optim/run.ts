@@ -81,6 +81,7 @@ export function runVec(
 
 /** A deterministic objective as an `objectiveAt` for runVec. */
 export const deterministic =
-  (f: (x: Vec) => number, grad: (x: Vec) => Vec) =>
-  (): ValueAndGrad<Vec, number> =>
-  (x) => ({ loss: f(x), grad: grad(x) });
+  (f: (x: Vec) => number, grad: (x: Vec) => Vec) => (): ValueAndGrad<Vec, number> => (x) => ({
+    loss: f(x),
+    grad: grad(x),
+  });

@@ -50,7 +50,11 @@ export interface StepProposal<P, N, B> {
 }
 
 export function initState<P, N, B>(space: Space<P, N, B>, c: OptimizerConfig, x0: P): OptState<P> {
-  return { k: 0, m: space.zerosLike(x0), second: c.adaptive ? initSecondMoment(space, c, x0) : null };
+  return {
+    k: 0,
+    m: space.zerosLike(x0),
+    second: c.adaptive ? initSecondMoment(space, c, x0) : null,
+  };
 }
 
 /** Spec §4.1–4.7. `c` must have passed validateConfig. */
@@ -104,6 +108,9 @@ export function proposeStep<P, N, B>(
     gradEvals: ascent ? 2 : 1,
     // §7.5 names loss, s, g and x_{t+1}; m, v and v̂ are checked too so that the state never
     // holds ±Inf (g² can overflow while g and x_{t+1} stay finite)
-    ok: space.allFinite([loss], second ? [s, g, xNext, m, second.v, second.vHat] : [s, g, xNext, m]),
+    ok: space.allFinite(
+      [loss],
+      second ? [s, g, xNext, m, second.v, second.vHat] : [s, g, xNext, m],
+    ),
   };
 }

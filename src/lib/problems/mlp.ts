@@ -7,7 +7,11 @@ import type { Dataset } from './regression';
  */
 export const MLP_SIZES = { inputs: 2, hidden: 3 } as const;
 
-export function mlpValueAndGrad(data: Dataset, batch: readonly number[], theta: Vec): { loss: number; grad: Vec } {
+export function mlpValueAndGrad(
+  data: Dataset,
+  batch: readonly number[],
+  theta: Vec,
+): { loss: number; grad: Vec } {
   const { inputs: I, hidden: H } = MLP_SIZES;
   const oB1 = I * H;
   const oK2 = oB1 + H;

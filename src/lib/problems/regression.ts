@@ -10,7 +10,11 @@ export interface Dataset {
  * Spec §8.2: θ = [w₁, w₂, w₃, c], pred_i = w·X_i + c, L_B = (1/|B|) Σ (pred_i − y_i)² (no ½).
  * ∇_w = (2/|B|) Σ r_i X_i,  ∇_c = (2/|B|) Σ r_i.
  */
-export function regressionValueAndGrad(data: Dataset, batch: readonly number[], theta: Vec): { loss: number; grad: Vec } {
+export function regressionValueAndGrad(
+  data: Dataset,
+  batch: readonly number[],
+  theta: Vec,
+): { loss: number; grad: Vec } {
   const d = theta.length - 1;
   const grad: Vec = new Array<number>(theta.length).fill(0);
   let loss = 0;

@@ -10,15 +10,35 @@ import { untrack } from 'svelte';
 import { getLandscape, LANDSCAPES, type Landscape } from '../landscapes';
 import { classifyEnd } from '../landscapes/basin';
 import { evaluateGrid, heightScale, type FieldGrid, type HeightScale } from '../landscapes/grid';
-import { ConfigError, recipe, validateConfig, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
+import {
+  ConfigError,
+  recipe,
+  validateConfig,
+  type FamilyName,
+  type OptimizerConfig,
+  type Preset,
+} from '../optim/config';
 import type { StepRecord, VecRun } from '../optim/run';
 import type { Vec } from '../math/vec';
 import { runScene } from '../trace/trace';
 import { MAX_RUNS } from './schema';
-import { defaultStart, type PlaygroundLink, type RunSpec, type SceneSettings, type ViewSettings } from './url';
+import {
+  defaultStart,
+  type PlaygroundLink,
+  type RunSpec,
+  type SceneSettings,
+  type ViewSettings,
+} from './url';
 
 /** Phases of one step's anatomy: 0 x_t, 1 s_t, 2 ρ-ball and δ_t, 3 g_t, 4 η_t (m, v, v̂), 5 x_{t+1}. */
-export const PHASES = ['x_t', 's_t = ∇f(x_t)', 'δ_t on the ρ-ball', 'g_t = ∇f(x_t + δ_t)', 'η_t = 1/√v̂_t', 'x_{t+1}'] as const;
+export const PHASES = [
+  'x_t',
+  's_t = ∇f(x_t)',
+  'δ_t on the ρ-ball',
+  'g_t = ∇f(x_t + δ_t)',
+  'η_t = 1/√v̂_t',
+  'x_{t+1}',
+] as const;
 export const LAST_PHASE = PHASES.length - 1;
 
 /** One run of the race, computed, with what the plots need. */
@@ -71,13 +91,23 @@ export class ExplainerState {
 
   /** one result per run of the race, recomputed on any change of the scene or a run */
   results: RaceResult[] = $derived.by(() => {
-    this.#raceKey;
-    return untrack(() => computeRace(this.land, $state.snapshot(this.link.scene) as SceneSettings, $state.snapshot(this.link.runs) as RunSpec[]));
+    void this.#raceKey;
+    return untrack(() =>
+      computeRace(
+        this.land,
+        $state.snapshot(this.link.scene) as SceneSettings,
+        $state.snapshot(this.link.runs) as RunSpec[],
+      ),
+    );
   });
 
   grid: FieldGrid = $derived.by(() => {
     const [[x0, x1], [y0, y1]] = this.land.domain;
-    return evaluateGrid(this.land, GRID_NX, Math.max(8, Math.round((GRID_NX * (y1 - y0)) / (x1 - x0))));
+    return evaluateGrid(
+      this.land,
+      GRID_NX,
+      Math.max(8, Math.round((GRID_NX * (y1 - y0)) / (x1 - x0))),
+    );
   });
   mesh: FieldGrid = $derived(evaluateGrid(this.land, MESH_N, MESH_N));
   scale: HeightScale = $derived(heightScale(this.grid));
@@ -94,7 +124,9 @@ export class ExplainerState {
     const steps = res.run.steps;
     const config = res.run.config;
     const rec = steps[t];
-    const initialVHat = config.adaptive ? rec.s.map(() => (config.epsMode === 'floor' ? config.eps * config.eps : 0)) : null;
+    const initialVHat = config.adaptive
+      ? rec.s.map(() => (config.epsMode === 'floor' ? config.eps * config.eps : 0))
+      : null;
     return {
       run: i,
       t,
@@ -130,8 +162,19 @@ export class ExplainerState {
     const scene = { ...(this.link.scene as SceneSettings), ...patch };
     // A new landscape brings its own start: the link's default on the default landscape, else the
     // landscape's own, written out (an empty x0 would mean "the default", which is a wells point).
-    if (patch.problem !== undefined && patch.problem !== this.link.scene.problem && patch.x0 === undefined) scene.x0 = this.startOf(patch.problem);
-    this.#emit({ scene, view: { ...this.link.view, anatomyStep: Math.min(this.link.view.anatomyStep, (patch.steps ?? scene.steps) - 1) } });
+    if (
+      patch.problem !== undefined &&
+      patch.problem !== this.link.scene.problem &&
+      patch.x0 === undefined
+    )
+      scene.x0 = this.startOf(patch.problem);
+    this.#emit({
+      scene,
+      view: {
+        ...this.link.view,
+        anatomyStep: Math.min(this.link.view.anatomyStep, (patch.steps ?? scene.steps) - 1),
+      },
+    });
   }
 
   setView(patch: Partial<ViewSettings>) {
@@ -164,7 +207,11 @@ export class ExplainerState {
    * Sets one knob of run i. Returns null when applied, or the optimizer's own message when the
    * config would be invalid (β2 = 1 with bias correction, …), in which case nothing changes.
    */
-  setKnob<K extends keyof OptimizerConfig>(i: number, key: K, value: OptimizerConfig[K]): string | null {
+  setKnob<K extends keyof OptimizerConfig>(
+    i: number,
+    key: K,
+    value: OptimizerConfig[K],
+  ): string | null {
     const runs = this.#runs();
     const config = { ...runs[i].config, [key]: value };
     try {
@@ -234,7 +281,10 @@ export class ExplainerState {
   /** Moves to (t, phase), clamped to the run. */
   goto(t: number, phase: number) {
     const last = Math.max(0, this.stepCount - 1);
-    this.setView({ anatomyStep: Math.min(last, Math.max(0, t)), anatomyPhase: Math.min(LAST_PHASE, Math.max(0, phase)) });
+    this.setView({
+      anatomyStep: Math.min(last, Math.max(0, t)),
+      anatomyPhase: Math.min(LAST_PHASE, Math.max(0, phase)),
+    });
   }
 
   /** Next phase; after the update comes step t+1's first phase. Returns false at the run's end. */
@@ -307,8 +357,21 @@ export function computeRace(land: Landscape, scene: SceneSettings, runs: RunSpec
       return { run, loss, evals, endsIn, error: null };
     } catch (e) {
       const x0 = scene.x0 ?? land.x0;
-      const run: VecRun = { config: spec.config, status: 'diverged', xs: [[...x0]], steps: [], state: { k: 0, m: [0, 0], second: null }, divergedAt: 0 };
-      return { run, loss: [land.f([...x0])], evals: [0], endsIn: -1, error: e instanceof Error ? e.message : String(e) };
+      const run: VecRun = {
+        config: spec.config,
+        status: 'diverged',
+        xs: [[...x0]],
+        steps: [],
+        state: { k: 0, m: [0, 0], second: null },
+        divergedAt: 0,
+      };
+      return {
+        run,
+        loss: [land.f([...x0])],
+        evals: [0],
+        endsIn: -1,
+        error: e instanceof Error ? e.message : String(e),
+      };
     }
   });
 }

@@ -139,7 +139,9 @@ export class LabState {
 
   /** hessian/slice/speedup requests are served only while the race is not stepping */
   get canRequest(): boolean {
-    return this.ready && !this.initializing && this.status !== 'running' && this.error?.phase !== 'crash';
+    return (
+      this.ready && !this.initializing && this.status !== 'running' && this.error?.phase !== 'crash'
+    );
   }
 
   /** true when `settings` differ from those the shown results were trained with */
@@ -167,7 +169,11 @@ export class LabState {
    */
   start(settings: LabSettings): void {
     const key = JSON.stringify(settings);
-    const fresh = key === this.#initKey && this.status === 'idle' && !this.error && this.steps.every((s) => s.length === 0);
+    const fresh =
+      key === this.#initKey &&
+      this.status === 'idle' &&
+      !this.error &&
+      this.steps.every((s) => s.length === 0);
     if (fresh && this.ready) {
       this.#clearResults();
       this.#sendStart();
@@ -220,18 +226,33 @@ export class LabState {
   }
 
   requestSlice(run: number, directions: SliceDirections, n: number, span: number): void {
-    if (this.slice?.progress) this.#client.send({ type: 'cancel', requestId: this.slice.requestId });
+    if (this.slice?.progress)
+      this.#client.send({ type: 'cancel', requestId: this.slice.requestId });
     const requestId = this.#nextRequestId++;
     this.slice = { requestId, run, progress: { done: 0, total: n * n }, result: null, error: null };
     this.#client.send({ type: 'slice', requestId, run, directions, n, span });
   }
 
   requestSpeedup(config: OptimizerConfig, batches: number[], steps: number): void {
-    if (this.speedup?.progress) this.#client.send({ type: 'cancel', requestId: this.speedup.requestId });
+    if (this.speedup?.progress)
+      this.#client.send({ type: 'cancel', requestId: this.speedup.requestId });
     const requestId = this.#nextRequestId++;
-    this.speedup = { requestId, batches, steps, progress: { batch: batches[0], step: 0, total: steps }, curves: null, error: null };
+    this.speedup = {
+      requestId,
+      batches,
+      steps,
+      progress: { batch: batches[0], step: 0, total: steps },
+      curves: null,
+      error: null,
+    };
     // Plain copies: the config may be a reactive proxy from the link, which postMessage cannot clone.
-    this.#client.send({ type: 'speedup', requestId, config: { ...config }, batches: [...batches], steps });
+    this.#client.send({
+      type: 'speedup',
+      requestId,
+      config: { ...config },
+      batches: [...batches],
+      steps,
+    });
   }
 
   cancelRequest(kind: 'slice' | 'speedup'): void {
@@ -293,6 +314,8 @@ export class LabState {
   /** Publishes the buffered step metrics: one new array per run that received points. */
   #flush(): void {
     if (this.#pendingSteps.length === 0) return;
+    // A local grouping, never stored in reactive state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const byRun = new Map<number, StepMetrics[]>();
     for (const m of this.#pendingSteps) {
       const list = byRun.get(m.run) ?? [];
@@ -311,15 +334,26 @@ export class LabState {
   }
 
   #receive(msg: FromTrainer): void {
-    const stale = this.#awaitingStart && (msg.type === 'step-metrics' || msg.type === 'eval-metrics' || msg.type === 'eta-stats' || msg.type === 'diverged');
+    const stale =
+      this.#awaitingStart &&
+      (msg.type === 'step-metrics' ||
+        msg.type === 'eval-metrics' ||
+        msg.type === 'eta-stats' ||
+        msg.type === 'diverged');
     if (stale) return;
     switch (msg.type) {
       case 'backend-info':
-        this.backend = { name: msg.name, reason: msg.reason, rejected: msg.fallbacks, isFallbackAdapter: msg.isFallbackAdapter ?? false };
+        this.backend = {
+          name: msg.name,
+          reason: msg.reason,
+          rejected: msg.fallbacks,
+          isFallbackAdapter: msg.isFallbackAdapter ?? false,
+        };
         break;
       case 'backend-fallback':
         this.fallbacks = [...this.fallbacks, msg.message];
-        if (this.backend) this.backend = { ...this.backend, name: msg.to, reason: `fell back from ${msg.from}` };
+        if (this.backend)
+          this.backend = { ...this.backend, name: msg.to, reason: `fell back from ${msg.from}` };
         break;
       case 'ready':
         this.initializing = false;
@@ -343,28 +377,51 @@ export class LabState {
         this.#scheduleFlush();
         break;
       case 'eval-metrics':
-        this.evals = this.evals.map((old, run) => (run === msg.metrics.run ? [...old, msg.metrics] : old));
+        this.evals = this.evals.map((old, run) =>
+          run === msg.metrics.run ? [...old, msg.metrics] : old,
+        );
         break;
       case 'eta-stats':
-        this.eta = this.eta.map((old, run) => (run === msg.run ? { step: msg.step, histograms: msg.histograms, heatmap: msg.heatmap } : old));
+        this.eta = this.eta.map((old, run) =>
+          run === msg.run
+            ? { step: msg.step, histograms: msg.histograms, heatmap: msg.heatmap }
+            : old,
+        );
         break;
       case 'diverged':
         this.diverged = [...this.diverged, { run: msg.run, step: msg.step, message: msg.message }];
         break;
       case 'hessian':
-        this.hessian = this.hessian.map((h, i) => (i === msg.run ? { state: 'done', step: msg.step, lambdaMax: msg.lambdaMax, iters: msg.iters, history: msg.history } : h));
+        this.hessian = this.hessian.map((h, i) =>
+          i === msg.run
+            ? {
+                state: 'done',
+                step: msg.step,
+                lambdaMax: msg.lambdaMax,
+                iters: msg.iters,
+                history: msg.history,
+              }
+            : h,
+        );
         break;
       case 'slice-progress':
-        if (this.slice?.requestId === msg.requestId) this.slice = { ...this.slice, progress: { done: msg.done, total: msg.total } };
+        if (this.slice?.requestId === msg.requestId)
+          this.slice = { ...this.slice, progress: { done: msg.done, total: msg.total } };
         break;
       case 'slice-done':
-        if (this.slice?.requestId === msg.requestId) this.slice = { ...this.slice, progress: null, result: msg.result };
+        if (this.slice?.requestId === msg.requestId)
+          this.slice = { ...this.slice, progress: null, result: msg.result };
         break;
       case 'speedup-progress':
-        if (this.speedup?.requestId === msg.requestId) this.speedup = { ...this.speedup, progress: { batch: msg.batch, step: msg.step, total: msg.total } };
+        if (this.speedup?.requestId === msg.requestId)
+          this.speedup = {
+            ...this.speedup,
+            progress: { batch: msg.batch, step: msg.step, total: msg.total },
+          };
         break;
       case 'speedup-done':
-        if (this.speedup?.requestId === msg.requestId) this.speedup = { ...this.speedup, progress: null, curves: msg.curves };
+        if (this.speedup?.requestId === msg.requestId)
+          this.speedup = { ...this.speedup, progress: null, curves: msg.curves };
         break;
       case 'error':
         this.#receiveError(msg);
@@ -375,11 +432,16 @@ export class LabState {
   #receiveError(msg: Extract<FromTrainer, { type: 'error' }>): void {
     if (msg.phase === 'request') {
       const id = msg.requestId;
-      if (this.slice && this.slice.requestId === id) this.slice = { ...this.slice, progress: null, error: msg.message };
-      else if (this.speedup && this.speedup.requestId === id) this.speedup = { ...this.speedup, progress: null, error: msg.message };
+      if (this.slice && this.slice.requestId === id)
+        this.slice = { ...this.slice, progress: null, error: msg.message };
+      else if (this.speedup && this.speedup.requestId === id)
+        this.speedup = { ...this.speedup, progress: null, error: msg.message };
       else {
         const run = this.hessian.findIndex((h) => h?.state === 'pending' && h.requestId === id);
-        if (run >= 0) this.hessian = this.hessian.map((h, i) => (i === run ? { state: 'failed', message: msg.message } : h));
+        if (run >= 0)
+          this.hessian = this.hessian.map((h, i) =>
+            i === run ? { state: 'failed', message: msg.message } : h,
+          );
         else this.error = { phase: msg.phase, message: msg.message, recoverable: msg.recoverable };
       }
       return;
@@ -396,9 +458,13 @@ export class LabState {
     }
     if (msg.phase === 'crash') {
       this.status = 'stopped';
-      if (this.slice?.progress) this.slice = { ...this.slice, progress: null, error: 'the worker stopped' };
-      if (this.speedup?.progress) this.speedup = { ...this.speedup, progress: null, error: 'the worker stopped' };
-      this.hessian = this.hessian.map((h) => (h?.state === 'pending' ? { state: 'failed', message: 'the worker stopped' } : h));
+      if (this.slice?.progress)
+        this.slice = { ...this.slice, progress: null, error: 'the worker stopped' };
+      if (this.speedup?.progress)
+        this.speedup = { ...this.speedup, progress: null, error: 'the worker stopped' };
+      this.hessian = this.hessian.map((h) =>
+        h?.state === 'pending' ? { state: 'failed', message: 'the worker stopped' } : h,
+      );
     }
   }
 }

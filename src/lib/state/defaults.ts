@@ -37,22 +37,37 @@ export const DEFAULT_LAB: LabLinkSettings = {
   xAxis: 'steps',
   curve: 'train',
   runs: [
-    { family: 'adasam', preset: 'torch', config: recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }) },
+    {
+      family: 'adasam',
+      preset: 'torch',
+      config: recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }),
+    },
     { family: 'amsgrad', preset: 'torch', config: recipe('amsgrad', 'torch', { lr: 1e-3 }) },
     { family: 'sam', preset: 'paper', config: recipe('sam', 'paper', { lr: 0.1, rho: 0.05 }) },
     { family: 'sgd', preset: 'paper', config: recipe('sgd', 'paper', { lr: 0.1 }) },
   ],
 };
 
-const defaultsOf = <T>(rows: readonly Setting[]): T => Object.fromEntries(rows.map((r) => [r.name, r.default as SettingValue])) as T;
+const defaultsOf = <T>(rows: readonly Setting[]): T =>
+  Object.fromEntries(rows.map((r) => [r.name, r.default as SettingValue])) as T;
 
 /** Every default comes from the settings table; the race is the landscapes' DEFAULT_RACE. */
 export const DEFAULT_LINK: PlaygroundLink = {
   page: '2d',
   // the race's start, not the landscape's own: the story needs (−0.5, 0.3) on wells
-  scene: { ...defaultsOf<PlaygroundLink['scene']>(SCENE_SETTINGS), x0: [...DEFAULT_RACE.x0] as [number, number] },
+  scene: {
+    ...defaultsOf<PlaygroundLink['scene']>(SCENE_SETTINGS),
+    x0: [...DEFAULT_RACE.x0] as [number, number],
+  },
   // the step anatomy opens on the race's AdaSAM run (url.ts defaultAnatomyRun)
-  view: { ...defaultsOf<PlaygroundLink['view']>(VIEW_SETTINGS), anatomyRun: DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam') },
-  runs: DEFAULT_RACE.runs.map((r) => ({ family: r.family, preset: r.preset, config: recipe(r.family, r.preset, r.overrides) })),
+  view: {
+    ...defaultsOf<PlaygroundLink['view']>(VIEW_SETTINGS),
+    anatomyRun: DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam'),
+  },
+  runs: DEFAULT_RACE.runs.map((r) => ({
+    family: r.family,
+    preset: r.preset,
+    config: recipe(r.family, r.preset, r.overrides),
+  })),
   lab: DEFAULT_LAB,
 };

@@ -7,9 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
 import { LAB_SETTINGS, LAB_VIEW_SETTINGS } from './schema';
-import { decodeLink, encodeLink, labProblems, labRunLabels, runSpec, toLabSettings, type LabLinkSettings, type PlaygroundLink } from './url';
+import {
+  decodeLink,
+  encodeLink,
+  labProblems,
+  labRunLabels,
+  runSpec,
+  toLabSettings,
+  type LabLinkSettings,
+  type PlaygroundLink,
+} from './url';
 
-const withLab = (lab: Partial<LabLinkSettings>): PlaygroundLink => ({ ...DEFAULT_LINK, page: 'lab', lab: { ...DEFAULT_LAB, ...lab } });
+const withLab = (lab: Partial<LabLinkSettings>): PlaygroundLink => ({
+  ...DEFAULT_LINK,
+  page: 'lab',
+  lab: { ...DEFAULT_LAB, ...lab },
+});
 
 describe('lab link codec', () => {
   it('fills in the lab defaults when the link says nothing, and writes nothing for them', () => {
@@ -46,10 +59,14 @@ describe('lab link codec', () => {
       backend: 'wasm',
       xAxis: 'wallMs',
       curve: 'testAcc',
-      runs: [runSpec('adasam', 'torch', { lr: 3e-4, rho: 0.1 }), runSpec('sgd', 'paper', { lr: 0.2 })],
+      runs: [
+        runSpec('adasam', 'torch', { lr: 3e-4, rho: 0.1 }),
+        runSpec('sgd', 'paper', { lr: 0.2 }),
+      ],
     });
     const text = encodeLink(link);
-    for (const row of [...LAB_SETTINGS, ...LAB_VIEW_SETTINGS]) expect(text).toContain(encodeURIComponent(row.url) + '=');
+    for (const row of [...LAB_SETTINGS, ...LAB_VIEW_SETTINGS])
+      expect(text).toContain(encodeURIComponent(row.url) + '=');
     expect(text).toContain('lab.r0=adasam');
     expect(text).toContain('lab.r0.preset=torch');
     expect(text).toContain('lab.r1.lr=0.2');
@@ -68,7 +85,9 @@ describe('lab link codec', () => {
   });
 
   it('junk values fall back to the defaults and are each listed', () => {
-    const { link, ignored } = decodeLink('#v=1&page=lab&lab.task=%3Cscript%3E&lab.d=1e9&lab.be=cuda&lab.drop=-1&lab.r0=notAnOptimizer&lab.r0.lr=abc&lab.zz=1&lab.r1.lr=0.1');
+    const { link, ignored } = decodeLink(
+      '#v=1&page=lab&lab.task=%3Cscript%3E&lab.d=1e9&lab.be=cuda&lab.drop=-1&lab.r0=notAnOptimizer&lab.r0.lr=abc&lab.zz=1&lab.r1.lr=0.1',
+    );
     expect(link.lab!.task).toBe(DEFAULT_LAB.task);
     expect(link.lab!.dModel).toBe(DEFAULT_LAB.dModel);
     expect(link.lab!.backend).toBe('auto');
@@ -77,7 +96,16 @@ describe('lab link codec', () => {
     expect(link.lab!.runs[0].family).toBe('adasam');
     expect(link.lab!.runs[0].config.lr).toBe(recipe('adasam').lr);
     const keys = ignored.map((i) => i.key).sort();
-    expect(keys).toEqual(['lab.be', 'lab.d', 'lab.drop', 'lab.r0', 'lab.r0.lr', 'lab.r1.lr', 'lab.task', 'lab.zz']);
+    expect(keys).toEqual([
+      'lab.be',
+      'lab.d',
+      'lab.drop',
+      'lab.r0',
+      'lab.r0.lr',
+      'lab.r1.lr',
+      'lab.task',
+      'lab.zz',
+    ]);
     expect(ignored.find((i) => i.key === 'lab.task')!.value).toBe('<script>');
     expect(ignored.find((i) => i.key === 'lab.r1.lr')!.reason).toContain('lab.r<i>=<optimizer>');
   });
@@ -105,17 +133,41 @@ describe('toLabSettings', () => {
     expect(s.runs.map((r) => r.label)).toEqual(['AdaSAM', 'AMSGrad', 'SAM', 'SGD']);
     expect(s.runs[0].config).toEqual(DEFAULT_LAB.runs[0].config);
     expect(s.runs[0].config).not.toBe(DEFAULT_LAB.runs[0].config);
-    expect({ batch: s.batch, steps: s.steps, evalEvery: s.evalEvery, seed: s.seed, backend: s.backend }).toEqual({ batch: 64, steps: 300, evalEvery: 25, seed: 1, backend: 'auto' });
+    expect({
+      batch: s.batch,
+      steps: s.steps,
+      evalEvery: s.evalEvery,
+      seed: s.seed,
+      backend: s.backend,
+    }).toEqual({ batch: 64, steps: 300, evalEvery: 25, seed: 1, backend: 'auto' });
   });
 
   it('passes only the parameters of the chosen task', () => {
-    expect(toLabSettings({ ...DEFAULT_LAB, task: 'sort', length: 6, alphabet: 4 }).task).toEqual({ kind: 'sort', length: 6, alphabet: 4, trainSize: 2000, testSize: 500 });
-    expect(toLabSettings({ ...DEFAULT_LAB, task: 'brackets', length: 12 }).task).toEqual({ kind: 'brackets', length: 12, trainSize: 2000, testSize: 500 });
-    expect(toLabSettings({ ...DEFAULT_LAB, task: 'charlm', seqLen: 20 }).task).toEqual({ kind: 'charlm', text: 'alice', seqLen: 20, testFraction: 0.1 });
+    expect(toLabSettings({ ...DEFAULT_LAB, task: 'sort', length: 6, alphabet: 4 }).task).toEqual({
+      kind: 'sort',
+      length: 6,
+      alphabet: 4,
+      trainSize: 2000,
+      testSize: 500,
+    });
+    expect(toLabSettings({ ...DEFAULT_LAB, task: 'brackets', length: 12 }).task).toEqual({
+      kind: 'brackets',
+      length: 12,
+      trainSize: 2000,
+      testSize: 500,
+    });
+    expect(toLabSettings({ ...DEFAULT_LAB, task: 'charlm', seqLen: 20 }).task).toEqual({
+      kind: 'charlm',
+      text: 'alice',
+      seqLen: 20,
+      testFraction: 0.1,
+    });
   });
 
   it('numbers runs of the same family', () => {
-    expect(labRunLabels([runSpec('sgd', 'paper'), runSpec('adasam', 'paper'), runSpec('sgd', 'paper')])).toEqual(['SGD #1', 'AdaSAM', 'SGD #3']);
+    expect(
+      labRunLabels([runSpec('sgd', 'paper'), runSpec('adasam', 'paper'), runSpec('sgd', 'paper')]),
+    ).toEqual(['SGD #1', 'AdaSAM', 'SGD #3']);
   });
 });
 
@@ -125,7 +177,9 @@ describe('labProblems', () => {
   });
 
   it('names settings that parse but do not fit together', () => {
-    expect(labProblems({ ...DEFAULT_LAB, dModel: 50, heads: 4 })[0]).toMatch(/multiple of the number of heads/);
+    expect(labProblems({ ...DEFAULT_LAB, dModel: 50, heads: 4 })[0]).toMatch(
+      /multiple of the number of heads/,
+    );
     expect(labProblems({ ...DEFAULT_LAB, task: 'majority', length: 8 })[0]).toMatch(/odd length/);
     expect(labProblems({ ...DEFAULT_LAB, task: 'brackets', length: 7 })[0]).toMatch(/even length/);
     expect(labProblems({ ...DEFAULT_LAB, task: 'reverse', length: 40 })[0]).toMatch(/at most 32/);

@@ -33,7 +33,7 @@ export interface IntSetting extends Base<'int', number> {
   max: number;
 }
 
-export interface BoolSetting extends Base<'bool', boolean> {}
+export type BoolSetting = Base<'bool', boolean>;
 
 export interface EnumSetting extends Base<'enum', string> {
   values: readonly string[];
@@ -84,7 +84,10 @@ function inRange(s: NumberSetting | IntSetting | Vec2Setting, x: number): boolea
 
 /** Parses one value; never throws. Accepts 1/0 and true/false for booleans. */
 export function parseSetting(s: Setting, text: string): Parsed {
-  const bad = (): Parsed => ({ ok: false, reason: `${s.name} must be ${describeRange(s)}; got ${JSON.stringify(text.slice(0, 40))}` });
+  const bad = (): Parsed => ({
+    ok: false,
+    reason: `${s.name} must be ${describeRange(s)}; got ${JSON.stringify(text.slice(0, 40))}`,
+  });
   switch (s.kind) {
     case 'number': {
       const x = parseNumber(text);
@@ -114,7 +117,8 @@ export function parseSetting(s: Setting, text: string): Parsed {
 
 /** Writes a value so that parseSetting gives it back exactly (JS prints the shortest round-tripping decimal). */
 export function formatSetting(s: Setting, value: SettingValue): string {
-  if (s.kind === 'vec2') return value === null ? '' : (value as [number, number]).map(String).join(',');
+  if (s.kind === 'vec2')
+    return value === null ? '' : (value as [number, number]).map(String).join(',');
   return String(value);
 }
 

@@ -6,9 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import { DEFAULT_LINK } from './defaults';
 import { MAX_RUNS, OPTIMIZER_SETTINGS, SCHEMA_VERSION } from './schema';
-import { decodeLink, defaultAnatomyRun, encodeLink, MAX_LINK_LENGTH, paramsOf, runSpec, type PlaygroundLink } from './url';
+import {
+  decodeLink,
+  defaultAnatomyRun,
+  encodeLink,
+  MAX_LINK_LENGTH,
+  paramsOf,
+  runSpec,
+  type PlaygroundLink,
+} from './url';
 
-const withRuns = (runs: PlaygroundLink['runs'], scene: Partial<PlaygroundLink['scene']> = {}): PlaygroundLink => ({
+const withRuns = (
+  runs: PlaygroundLink['runs'],
+  scene: Partial<PlaygroundLink['scene']> = {},
+): PlaygroundLink => ({
   ...DEFAULT_LINK,
   scene: { ...DEFAULT_LINK.scene, ...scene },
   view: { ...DEFAULT_LINK.view, anatomyRun: defaultAnatomyRun(runs) },
@@ -25,12 +36,34 @@ describe('encodeLink / decodeLink', () => {
 
   it('round-trips a race with every knob changed, exactly', () => {
     const runs = [
-      runSpec('adasam', 'torch', { lr: 0.0123456789, rho: 0.3, beta1: 0.5, beta2: 0.99, eps: 1e-6, epsMode: 'floor', weightDecay: 1e-4, perturbEps: 0, asamEta: 0.2 }),
+      runSpec('adasam', 'torch', {
+        lr: 0.0123456789,
+        rho: 0.3,
+        beta1: 0.5,
+        beta2: 0.99,
+        eps: 1e-6,
+        epsMode: 'floor',
+        weightDecay: 1e-4,
+        perturbEps: 0,
+        asamEta: 0.2,
+      }),
       runSpec('asam', 'paper', { rho: 0.7, perturbation: 'asam' }),
       runSpec('sgd', 'paper', { lr: 1 / 3 }),
-      runSpec('samAdam', 'paper', { adaptive: true, amsgrad: false, biasCorrection: true, beta2: 0.9 }),
+      runSpec('samAdam', 'paper', {
+        adaptive: true,
+        amsgrad: false,
+        biasCorrection: true,
+        beta2: 0.9,
+      }),
     ];
-    const link = withRuns(runs, { problem: 'rosenbrock', x0: [-1.5, 2.25], steps: 321, sigma: 0.5, batch: 8, seed: 42 });
+    const link = withRuns(runs, {
+      problem: 'rosenbrock',
+      x0: [-1.5, 2.25],
+      steps: 321,
+      sigma: 0.5,
+      batch: 8,
+      seed: 42,
+    });
     link.view = { ...link.view, view: '3d', anatomyRun: 2, anatomyStep: 17, anatomyPhase: 3 };
     const text = encodeLink(link);
     const decoded = decodeLink('#' + text);
@@ -52,7 +85,9 @@ describe('encodeLink / decodeLink', () => {
   });
 
   it('the step anatomy shows the race’s AdaSAM run unless the link names another', () => {
-    expect(decodeLink('').link.view.anatomyRun).toBe(DEFAULT_LINK.runs.findIndex((r) => r.family === 'adasam'));
+    expect(decodeLink('').link.view.anatomyRun).toBe(
+      DEFAULT_LINK.runs.findIndex((r) => r.family === 'adasam'),
+    );
     expect(decodeLink('r0=sgd&r1=adasam').link.view.anatomyRun).toBe(1);
     expect(decodeLink('r0=sgd&r1=sam').link.view.anatomyRun).toBe(0);
     expect(decodeLink('r0=sgd&r1=adasam&ar=0').link.view.anatomyRun).toBe(0);
@@ -69,7 +104,13 @@ describe('encodeLink / decodeLink', () => {
 
   it('accepts a whole URL, a ?query, a #hash or bare parameters', () => {
     const bare = 'r0=sgd&r0.lr=0.5&T=7';
-    for (const input of [bare, '#' + bare, '?' + bare, `https://example.org/app/?x=1#${bare}`, `http://localhost:5173/#?${bare}`]) {
+    for (const input of [
+      bare,
+      '#' + bare,
+      '?' + bare,
+      `https://example.org/app/?x=1#${bare}`,
+      `http://localhost:5173/#?${bare}`,
+    ]) {
       const { link, ignored } = decodeLink(input);
       expect(ignored).toEqual([]);
       expect(link.scene.steps).toBe(7);
@@ -81,8 +122,17 @@ describe('encodeLink / decodeLink', () => {
   it('every optimizer row round-trips through its URL key', () => {
     for (const row of OPTIMIZER_SETTINGS) {
       const base = recipe('adasam', 'paper');
-      const value = row.kind === 'bool' ? !base[row.name] : row.kind === 'enum' ? row.values.find((v) => v !== base[row.name])! : (base[row.name] as number) === 0 ? 0.125 : (base[row.name] as number) / 2;
-      const link = withRuns([{ family: 'adasam', preset: 'paper', config: { ...base, [row.name]: value } }]);
+      const value =
+        row.kind === 'bool'
+          ? !base[row.name]
+          : row.kind === 'enum'
+            ? row.values.find((v) => v !== base[row.name])!
+            : (base[row.name] as number) === 0
+              ? 0.125
+              : (base[row.name] as number) / 2;
+      const link = withRuns([
+        { family: 'adasam', preset: 'paper', config: { ...base, [row.name]: value } },
+      ]);
       const decoded = decodeLink(encodeLink(link));
       expect(decoded.link.runs[0].config[row.name], row.name).toBe(value);
     }
@@ -91,12 +141,18 @@ describe('encodeLink / decodeLink', () => {
 
 describe('hostile and malformed links', () => {
   it('falls back per setting and lists each ignored part with a reason', () => {
-    const { link, ignored } = decodeLink('#v=1&T=-5&land=atlantis&r0=adasam&r0.lr=abc&r0.b1=1&r0.rho=0x10&r0.eps=0&sigma=NaN&zzz=1&x0=1,2,3');
+    const { link, ignored } = decodeLink(
+      '#v=1&T=-5&land=atlantis&r0=adasam&r0.lr=abc&r0.b1=1&r0.rho=0x10&r0.eps=0&sigma=NaN&zzz=1&x0=1,2,3',
+    );
     expect(link.scene).toEqual(DEFAULT_LINK.scene);
     expect(link.runs).toEqual([runSpec('adasam', 'paper')]);
     const keys = ignored.map((i) => i.key).sort();
-    expect(keys).toEqual(['T', 'land', 'r0.b1', 'r0.eps', 'r0.lr', 'r0.rho', 'sigma', 'x0', 'zzz'].sort());
-    expect(ignored.find((i) => i.key === 'r0.b1')!.reason).toMatch(/beta1 must be a number in \[0, 1\)/);
+    expect(keys).toEqual(
+      ['T', 'land', 'r0.b1', 'r0.eps', 'r0.lr', 'r0.rho', 'sigma', 'x0', 'zzz'].sort(),
+    );
+    expect(ignored.find((i) => i.key === 'r0.b1')!.reason).toMatch(
+      /beta1 must be a number in \[0, 1\)/,
+    );
     expect(ignored.find((i) => i.key === 'zzz')!.reason).toBe('unknown setting');
   });
 
@@ -134,7 +190,9 @@ describe('hostile and malformed links', () => {
     }
     expect(decodeLink('#T=1&T=2').link.scene.steps).toBe(1);
     expect(decodeLink('#T=1&T=2').ignored[0].reason).toMatch(/more than once/);
-    expect(decodeLink('#' + 'a=1&'.repeat(5000)).ignored[0].reason).toMatch(String(MAX_LINK_LENGTH));
+    expect(decodeLink('#' + 'a=1&'.repeat(5000)).ignored[0].reason).toMatch(
+      String(MAX_LINK_LENGTH),
+    );
     expect(decodeLink('#r0=sgd&r0.lr=1e400').ignored[0].key).toBe('r0.lr');
     expect(decodeLink('#v=99').ignored[0].key).toBe('v');
   });

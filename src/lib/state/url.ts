@@ -9,10 +9,35 @@
  * can say so. Values are only ever parsed against the tables in schema.ts, never evaluated or
  * rendered as markup.
  */
-import { ConfigError, FAMILY, recipe, validateConfig, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
+import {
+  ConfigError,
+  FAMILY,
+  recipe,
+  validateConfig,
+  type FamilyName,
+  type OptimizerConfig,
+  type Preset,
+} from '../optim/config';
 import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
-import { LAB_SETTINGS, LAB_VIEW_SETTINGS, MAX_RUNS, OPTIMIZER_SETTINGS, PAGES, RUN_SETTINGS, SCENE_SETTINGS, SCHEMA_VERSION, VIEW_SETTINGS, type Page } from './schema';
-import { formatSetting, parseSetting, sameValue, type Setting, type SettingValue } from './settings';
+import {
+  LAB_SETTINGS,
+  LAB_VIEW_SETTINGS,
+  MAX_RUNS,
+  OPTIMIZER_SETTINGS,
+  PAGES,
+  RUN_SETTINGS,
+  SCENE_SETTINGS,
+  SCHEMA_VERSION,
+  VIEW_SETTINGS,
+  type Page,
+} from './schema';
+import {
+  formatSetting,
+  parseSetting,
+  sameValue,
+  type Setting,
+  type SettingValue,
+} from './settings';
 import type { BackendPreference, LabSettings, TaskSettings } from '../worker/trainerProtocol';
 
 export interface SceneSettings {
@@ -108,12 +133,22 @@ export function paramsOf(input: string): string {
 }
 
 /** The runs of a link as RunSpecs; the base config of a run is its family's recipe under its preset. */
-export function runSpec(family: FamilyName, preset: Preset, overrides: Partial<OptimizerConfig> = {}): RunSpec {
+export function runSpec(
+  family: FamilyName,
+  preset: Preset,
+  overrides: Partial<OptimizerConfig> = {},
+): RunSpec {
   return { family, preset, config: validateConfig({ ...recipe(family, preset), ...overrides }) };
 }
 
 /** The value of one row from its text, or its fallback (noted in `ignored`) when malformed. */
-function pick(row: Setting, key: string, text: string | undefined, fallback: SettingValue, ignored: Ignored[]): SettingValue {
+function pick(
+  row: Setting,
+  key: string,
+  text: string | undefined,
+  fallback: SettingValue,
+  ignored: Ignored[],
+): SettingValue {
   if (text === undefined) return fallback;
   const parsed = parseSetting(row, text);
   if (parsed.ok) return parsed.value;
@@ -121,7 +156,14 @@ function pick(row: Setting, key: string, text: string | undefined, fallback: Set
   return fallback;
 }
 
-function decodeRows(rows: readonly Setting[], params: Map<string, string>, prefix: string, defaults: Values, used: Set<string>, ignored: Ignored[]): Values {
+function decodeRows(
+  rows: readonly Setting[],
+  params: Map<string, string>,
+  prefix: string,
+  defaults: Values,
+  used: Set<string>,
+  ignored: Ignored[],
+): Values {
   const out: Values = { ...defaults };
   for (const row of rows) {
     const key = prefix + row.url;
@@ -131,14 +173,33 @@ function decodeRows(rows: readonly Setting[], params: Map<string, string>, prefi
   return out;
 }
 
-function decodeRun(i: number, params: Map<string, string>, used: Set<string>, ignored: Ignored[], prefix = 'r'): RunSpec {
+function decodeRun(
+  i: number,
+  params: Map<string, string>,
+  used: Set<string>,
+  ignored: Ignored[],
+  prefix = 'r',
+): RunSpec {
   const p = `${prefix}${i}`;
   const [familyRow, presetRow] = RUN_SETTINGS;
   used.add(p).add(`${p}.preset`);
   const family = pick(familyRow, p, params.get(p), familyRow.default, ignored) as FamilyName;
-  const preset = pick(presetRow, `${p}.preset`, params.get(`${p}.preset`), presetRow.default, ignored) as Preset;
+  const preset = pick(
+    presetRow,
+    `${p}.preset`,
+    params.get(`${p}.preset`),
+    presetRow.default,
+    ignored,
+  ) as Preset;
   const base = recipe(family, preset);
-  const knobs = decodeRows(OPTIMIZER_SETTINGS, params, `${p}.`, base as unknown as Values, used, ignored) as unknown as OptimizerConfig;
+  const knobs = decodeRows(
+    OPTIMIZER_SETTINGS,
+    params,
+    `${p}.`,
+    base as unknown as Values,
+    used,
+    ignored,
+  ) as unknown as OptimizerConfig;
   // Cross-field rules (β2 = 1 with bias correction, …) are the optimizer's own: revert the key it names.
   for (let tries = 0; tries < OPTIMIZER_SETTINGS.length; tries++) {
     try {
@@ -147,7 +208,11 @@ function decodeRun(i: number, params: Map<string, string>, used: Set<string>, ig
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       const row = OPTIMIZER_SETTINGS.find((r) => r.name === e.key)!;
-      ignored.push({ key: `${p}.${row.url}`, value: formatSetting(row, knobs[e.key] as SettingValue), reason: e.message });
+      ignored.push({
+        key: `${p}.${row.url}`,
+        value: formatSetting(row, knobs[e.key] as SettingValue),
+        reason: e.message,
+      });
       (knobs as unknown as Values)[e.key] = base[e.key];
     }
   }
@@ -159,7 +224,11 @@ export function decodeLink(input: string): Decoded {
   const ignored: Ignored[] = [];
   let text = typeof input === 'string' ? input : '';
   if (text.length > MAX_LINK_LENGTH) {
-    ignored.push({ key: '(link)', value: `${text.length} characters`, reason: `the link is longer than ${MAX_LINK_LENGTH} characters; the rest was cut` });
+    ignored.push({
+      key: '(link)',
+      value: `${text.length} characters`,
+      reason: `the link is longer than ${MAX_LINK_LENGTH} characters; the rest was cut`,
+    });
     text = text.slice(0, MAX_LINK_LENGTH);
   }
   const params = new Map<string, string>();
@@ -170,25 +239,54 @@ export function decodeLink(input: string): Decoded {
     search = new URLSearchParams();
   }
   for (const [key, value] of search) {
-    if (params.has(key)) ignored.push({ key, value, reason: `${key} appears more than once; the first value was used` });
+    if (params.has(key))
+      ignored.push({
+        key,
+        value,
+        reason: `${key} appears more than once; the first value was used`,
+      });
     else params.set(key, value);
   }
   const used = new Set<string>(['v', 'page']);
 
   const version = params.get('v');
   if (version !== undefined && version !== String(SCHEMA_VERSION)) {
-    ignored.push({ key: 'v', value: version, reason: `this link has schema version ${JSON.stringify(version)}; this playground reads version ${SCHEMA_VERSION}, so some settings may differ` });
+    ignored.push({
+      key: 'v',
+      value: version,
+      reason: `this link has schema version ${JSON.stringify(version)}; this playground reads version ${SCHEMA_VERSION}, so some settings may differ`,
+    });
   }
   const pageText = params.get('page');
   let page: Page = DEFAULT_LINK.page;
   if (pageText !== undefined) {
     if ((PAGES as readonly string[]).includes(pageText)) page = pageText as Page;
-    else ignored.push({ key: 'page', value: pageText, reason: `page must be one of ${PAGES.join(', ')}` });
+    else
+      ignored.push({
+        key: 'page',
+        value: pageText,
+        reason: `page must be one of ${PAGES.join(', ')}`,
+      });
   }
 
-  const scene = decodeRows(SCENE_SETTINGS, params, '', DEFAULT_LINK.scene as unknown as Values, used, ignored) as unknown as SceneSettings;
-  if (params.get('x0') === undefined || ignored.some((i) => i.key === 'x0')) scene.x0 = defaultStart(scene.problem);
-  const view = decodeRows(VIEW_SETTINGS, params, '', DEFAULT_LINK.view as unknown as Values, used, ignored) as unknown as ViewSettings;
+  const scene = decodeRows(
+    SCENE_SETTINGS,
+    params,
+    '',
+    DEFAULT_LINK.scene as unknown as Values,
+    used,
+    ignored,
+  ) as unknown as SceneSettings;
+  if (params.get('x0') === undefined || ignored.some((i) => i.key === 'x0'))
+    scene.x0 = defaultStart(scene.problem);
+  const view = decodeRows(
+    VIEW_SETTINGS,
+    params,
+    '',
+    DEFAULT_LINK.view as unknown as Values,
+    used,
+    ignored,
+  ) as unknown as ViewSettings;
 
   const runs = decodeRuns(params, 'r', DEFAULT_LINK.runs, used, ignored);
   const lab = decodeLab(params, used, ignored);
@@ -196,12 +294,19 @@ export function decodeLink(input: string): Decoded {
   for (const [key, value] of params) {
     if (used.has(key)) continue;
     const run = /^(lab\.)?r\d+/.exec(key);
-    const reason = run ? `not a setting of a run (runs are ${run[1] ?? ''}r0…${run[1] ?? ''}r${MAX_RUNS - 1}, each needs ${run[1] ?? ''}r<i>=<optimizer>)` : 'unknown setting';
+    const reason = run
+      ? `not a setting of a run (runs are ${run[1] ?? ''}r0…${run[1] ?? ''}r${MAX_RUNS - 1}, each needs ${run[1] ?? ''}r<i>=<optimizer>)`
+      : 'unknown setting';
     ignored.push({ key, value, reason });
   }
   const ar = params.get('ar');
   if (view.anatomyRun >= runs.length) {
-    if (ar !== undefined && !ignored.some((i) => i.key === 'ar')) ignored.push({ key: 'ar', value: ar, reason: `the race has ${runs.length} runs (0…${runs.length - 1})` });
+    if (ar !== undefined && !ignored.some((i) => i.key === 'ar'))
+      ignored.push({
+        key: 'ar',
+        value: ar,
+        reason: `the race has ${runs.length} runs (0…${runs.length - 1})`,
+      });
     view.anatomyRun = defaultAnatomyRun(runs);
   } else if (ar === undefined) view.anatomyRun = defaultAnatomyRun(runs);
   return { link: { page, scene, view, runs, lab }, ignored };
@@ -212,24 +317,47 @@ export function decodeLink(input: string): Decoded {
  * start; elsewhere null, the landscape's own start.
  */
 export const defaultStart = (problem: string): [number, number] | null =>
-  problem === DEFAULT_LINK.scene.problem && DEFAULT_LINK.scene.x0 ? [...DEFAULT_LINK.scene.x0] : null;
+  problem === DEFAULT_LINK.scene.problem && DEFAULT_LINK.scene.x0
+    ? [...DEFAULT_LINK.scene.x0]
+    : null;
 
 /** The run the step anatomy shows when the link does not say: the race's first AdaSAM, else its first run. */
-export const defaultAnatomyRun = (runs: readonly RunSpec[]): number => Math.max(0, runs.findIndex((r) => r.family === 'adasam'));
+export const defaultAnatomyRun = (runs: readonly RunSpec[]): number =>
+  Math.max(
+    0,
+    runs.findIndex((r) => r.family === 'adasam'),
+  );
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The runs `<prefix>0…` of a link in index order, or a copy of `defaults` when it names none. */
-function decodeRuns(params: Map<string, string>, prefix: string, defaults: readonly RunSpec[], used: Set<string>, ignored: Ignored[]): RunSpec[] {
+function decodeRuns(
+  params: Map<string, string>,
+  prefix: string,
+  defaults: readonly RunSpec[],
+  used: Set<string>,
+  ignored: Ignored[],
+): RunSpec[] {
   const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)(?:\\.|$)`);
-  const runIndices = [...params.keys()].map((k) => pattern.exec(k)?.[1]).filter((i): i is string => i !== undefined).map(Number);
-  const present = [...new Set(runIndices)].filter((i) => i < MAX_RUNS && params.has(`${prefix}${i}`)).sort((a, b) => a - b);
-  return present.length > 0 ? present.map((i) => decodeRun(i, params, used, ignored, prefix)) : defaults.map((r) => ({ ...r, config: { ...r.config } }));
+  const runIndices = [...params.keys()]
+    .map((k) => pattern.exec(k)?.[1])
+    .filter((i): i is string => i !== undefined)
+    .map(Number);
+  const present = [...new Set(runIndices)]
+    .filter((i) => i < MAX_RUNS && params.has(`${prefix}${i}`))
+    .sort((a, b) => a - b);
+  return present.length > 0
+    ? present.map((i) => decodeRun(i, params, used, ignored, prefix))
+    : defaults.map((r) => ({ ...r, config: { ...r.config } }));
 }
 
 const LAB_RUN_PREFIX = 'lab.r';
 
-function decodeLab(params: Map<string, string>, used: Set<string>, ignored: Ignored[]): LabLinkSettings {
+function decodeLab(
+  params: Map<string, string>,
+  used: Set<string>,
+  ignored: Ignored[],
+): LabLinkSettings {
   const defaults = DEFAULT_LAB as unknown as Values;
   const settings = decodeRows(LAB_SETTINGS, params, '', defaults, used, ignored);
   // decodeRows starts from its defaults, so the view rows start from the settings just read.
@@ -238,7 +366,13 @@ function decodeLab(params: Map<string, string>, used: Set<string>, ignored: Igno
   return { ...all, runs } as unknown as LabLinkSettings;
 }
 
-function encodeRows(rows: readonly Setting[], values: Values, defaults: Values, prefix: string, out: [string, string][]): void {
+function encodeRows(
+  rows: readonly Setting[],
+  values: Values,
+  defaults: Values,
+  prefix: string,
+  out: [string, string][],
+): void {
   for (const row of rows) {
     const value = values[row.name];
     if (value === undefined || sameValue(value, defaults[row.name])) continue;
@@ -247,31 +381,74 @@ function encodeRows(rows: readonly Setting[], values: Values, defaults: Values, 
 }
 
 function sameRuns(a: RunSpec[], b: RunSpec[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.family === b[i].family && r.preset === b[i].preset && OPTIMIZER_SETTINGS.every((row) => r.config[row.name] === b[i].config[row.name]));
+  return (
+    a.length === b.length &&
+    a.every(
+      (r, i) =>
+        r.family === b[i].family &&
+        r.preset === b[i].preset &&
+        OPTIMIZER_SETTINGS.every((row) => r.config[row.name] === b[i].config[row.name]),
+    )
+  );
 }
 
 /** The link's parameter string (put it after '#'). Omits defaults; always carries the schema version. */
 export function encodeLink(link: PlaygroundLink): string {
   const out: [string, string][] = [['v', String(SCHEMA_VERSION)]];
   if (link.page !== DEFAULT_LINK.page) out.push(['page', link.page]);
-  encodeRows(SCENE_SETTINGS, link.scene as unknown as Values, { ...(DEFAULT_LINK.scene as unknown as Values), x0: defaultStart(link.scene.problem) }, '', out);
-  encodeRows(VIEW_SETTINGS, link.view as unknown as Values, { ...(DEFAULT_LINK.view as unknown as Values), anatomyRun: defaultAnatomyRun(link.runs) }, '', out);
+  encodeRows(
+    SCENE_SETTINGS,
+    link.scene as unknown as Values,
+    { ...(DEFAULT_LINK.scene as unknown as Values), x0: defaultStart(link.scene.problem) },
+    '',
+    out,
+  );
+  encodeRows(
+    VIEW_SETTINGS,
+    link.view as unknown as Values,
+    { ...(DEFAULT_LINK.view as unknown as Values), anatomyRun: defaultAnatomyRun(link.runs) },
+    '',
+    out,
+  );
   encodeRuns(link.runs, DEFAULT_LINK.runs, 'r', out);
   if (link.lab) {
-    encodeRows(LAB_SETTINGS, link.lab as unknown as Values, DEFAULT_LAB as unknown as Values, '', out);
-    encodeRows(LAB_VIEW_SETTINGS, link.lab as unknown as Values, DEFAULT_LAB as unknown as Values, '', out);
+    encodeRows(
+      LAB_SETTINGS,
+      link.lab as unknown as Values,
+      DEFAULT_LAB as unknown as Values,
+      '',
+      out,
+    );
+    encodeRows(
+      LAB_VIEW_SETTINGS,
+      link.lab as unknown as Values,
+      DEFAULT_LAB as unknown as Values,
+      '',
+      out,
+    );
     encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out);
   }
   return new URLSearchParams(out).toString();
 }
 
 /** Writes a race as `<prefix><i>=<family>` plus the knobs that differ from its recipe; nothing when it is the default race. */
-function encodeRuns(runs: RunSpec[], defaults: RunSpec[], prefix: string, out: [string, string][]): void {
+function encodeRuns(
+  runs: RunSpec[],
+  defaults: RunSpec[],
+  prefix: string,
+  out: [string, string][],
+): void {
   if (sameRuns(runs, defaults)) return;
   runs.slice(0, MAX_RUNS).forEach((run, i) => {
     out.push([`${prefix}${i}`, run.family]);
     if (run.preset !== 'paper') out.push([`${prefix}${i}.preset`, run.preset]);
-    encodeRows(OPTIMIZER_SETTINGS, run.config as unknown as Values, recipe(run.family, run.preset) as unknown as Values, `${prefix}${i}.`, out);
+    encodeRows(
+      OPTIMIZER_SETTINGS,
+      run.config as unknown as Values,
+      recipe(run.family, run.preset) as unknown as Values,
+      `${prefix}${i}.`,
+      out,
+    );
   });
 }
 
@@ -287,12 +464,28 @@ export function labTaskSettings(lab: LabLinkSettings): TaskSettings {
       return { kind: 'modadd', p: lab.p, trainFraction: lab.trainFraction };
     case 'reverse':
     case 'sort':
-      return { kind: lab.task, length: lab.length, alphabet: lab.alphabet, trainSize: lab.trainSize, testSize: lab.testSize };
+      return {
+        kind: lab.task,
+        length: lab.length,
+        alphabet: lab.alphabet,
+        trainSize: lab.trainSize,
+        testSize: lab.testSize,
+      };
     case 'brackets':
     case 'majority':
-      return { kind: lab.task, length: lab.length, trainSize: lab.trainSize, testSize: lab.testSize };
+      return {
+        kind: lab.task,
+        length: lab.length,
+        trainSize: lab.trainSize,
+        testSize: lab.testSize,
+      };
     case 'charlm':
-      return { kind: 'charlm', text: 'alice', seqLen: lab.seqLen, testFraction: CHARLM_TEST_FRACTION };
+      return {
+        kind: 'charlm',
+        text: 'alice',
+        seqLen: lab.seqLen,
+        testFraction: CHARLM_TEST_FRACTION,
+      };
   }
 }
 
@@ -312,7 +505,13 @@ export function toLabSettings(lab: LabLinkSettings): LabSettings {
   const labels = labRunLabels(lab.runs);
   return {
     task: labTaskSettings(lab),
-    model: { layers: lab.layers, dModel: lab.dModel, heads: lab.heads, mlp: lab.mlp, dropout: lab.dropout },
+    model: {
+      layers: lab.layers,
+      dModel: lab.dModel,
+      heads: lab.heads,
+      mlp: lab.mlp,
+      dropout: lab.dropout,
+    },
     runs: lab.runs.map((r, i) => ({ label: labels[i], config: { ...r.config } })),
     batch: lab.batch,
     steps: lab.steps,
@@ -328,11 +527,20 @@ export function toLabSettings(lab: LabLinkSettings): LabSettings {
  */
 export function labProblems(lab: LabLinkSettings): string[] {
   const out: string[] = [];
-  if (lab.dModel % lab.heads !== 0) out.push(`d_model (${lab.dModel}) must be a multiple of the number of heads (${lab.heads}).`);
-  if ((lab.task === 'reverse' || lab.task === 'sort') && lab.length > 32) out.push(`${lab.task} needs a length of at most 32 (the model sees 2·length ≤ 64 tokens); got ${lab.length}.`);
-  if (lab.task === 'brackets' && (lab.length % 2 !== 0 || lab.length < 4)) out.push(`balanced brackets needs an even length of at least 4; got ${lab.length}.`);
-  if (lab.task === 'majority' && (lab.length % 2 !== 1 || lab.length < 3 || lab.length > 63)) out.push(`majority needs an odd length in [3, 63]; got ${lab.length}.`);
-  if (lab.task === 'modadd' && Math.floor(lab.trainFraction * lab.p * lab.p) < 1) out.push(`with p = ${lab.p} and train fraction ${lab.trainFraction} no pair is left for training.`);
+  if (lab.dModel % lab.heads !== 0)
+    out.push(`d_model (${lab.dModel}) must be a multiple of the number of heads (${lab.heads}).`);
+  if ((lab.task === 'reverse' || lab.task === 'sort') && lab.length > 32)
+    out.push(
+      `${lab.task} needs a length of at most 32 (the model sees 2·length ≤ 64 tokens); got ${lab.length}.`,
+    );
+  if (lab.task === 'brackets' && (lab.length % 2 !== 0 || lab.length < 4))
+    out.push(`balanced brackets needs an even length of at least 4; got ${lab.length}.`);
+  if (lab.task === 'majority' && (lab.length % 2 !== 1 || lab.length < 3 || lab.length > 63))
+    out.push(`majority needs an odd length in [3, 63]; got ${lab.length}.`);
+  if (lab.task === 'modadd' && Math.floor(lab.trainFraction * lab.p * lab.p) < 1)
+    out.push(
+      `with p = ${lab.p} and train fraction ${lab.trainFraction} no pair is left for training.`,
+    );
   if (lab.runs.length < 1) out.push('add at least one optimizer.');
   return out;
 }

@@ -9,7 +9,9 @@ import type { StepRecord, VecRun } from '../optim/run';
 
 const DIR = fileURLToPath(new URL('../../../tests/fixtures/golden/', import.meta.url));
 
-export const loadGolden = <T = any>(name: string): T => JSON.parse(readFileSync(DIR + name, 'utf8')) as T;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test names the shape it reads
+export const loadGolden = <T = any>(name: string): T =>
+  JSON.parse(readFileSync(DIR + name, 'utf8')) as T;
 
 export interface GoldenRun {
   config: OptimizerConfig;

@@ -45,12 +45,17 @@ interface GpuAdapterLike {
 
 /** What the WebGPU adapter says about itself; null when there is no WebGPU or no adapter. */
 async function probeWebGPU(): Promise<{ fallback: boolean; description: string } | null> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined)?.gpu;
+  const gpu = (
+    globalThis.navigator as
+      { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined
+  )?.gpu;
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter();
   if (!adapter) return null;
   const fallback = Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
-  const description = [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  const description =
+    [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ') ||
+    'unknown adapter';
   return { fallback, description };
 }
 
@@ -79,9 +84,18 @@ async function register(name: BackendName, o: PickOptions): Promise<void> {
     if (o.nodeWasmDir) wasm.setWasmPaths(o.nodeWasmDir);
     else {
       wasm.setWasmPaths({
-        'tfjs-backend-wasm.wasm': new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url).href,
-        'tfjs-backend-wasm-simd.wasm': new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
-        'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
+        'tfjs-backend-wasm.wasm': new URL(
+          '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+          import.meta.url,
+        ).href,
+        'tfjs-backend-wasm-simd.wasm': new URL(
+          '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+          import.meta.url,
+        ).href,
+        'tfjs-backend-wasm-threaded-simd.wasm': new URL(
+          '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+          import.meta.url,
+        ).href,
       });
     }
   }
@@ -100,9 +114,15 @@ async function smokeTest(): Promise<void> {
  * (software) WebGPU adapter and a software WebGL renderer; a named backend is tried first and the auto order follows if it
  * fails. Never throws for a failed backend while one is left: cpu always works.
  */
-export async function pickBackend(preference: BackendPreference, o: PickOptions = {}): Promise<BackendChoice> {
+export async function pickBackend(
+  preference: BackendPreference,
+  o: PickOptions = {},
+): Promise<BackendChoice> {
   const fallbacks: string[] = [];
-  const order = preference === 'auto' ? AUTO_ORDER : [preference, ...AUTO_ORDER.filter((b) => b !== preference)];
+  const order =
+    preference === 'auto'
+      ? AUTO_ORDER
+      : [preference, ...AUTO_ORDER.filter((b) => b !== preference)];
   let softwareGpu: string | null = null;
   for (const name of order) {
     if (o.exclude?.includes(name)) {
@@ -120,7 +140,9 @@ export async function pickBackend(preference: BackendPreference, o: PickOptions 
         isFallbackAdapter = probe.fallback;
         if (probe.fallback && preference === 'auto') {
           softwareGpu = probe.description;
-          fallbacks.push(`webgpu: the adapter (${probe.description}) is a software fallback, slower than WebGL/WASM`);
+          fallbacks.push(
+            `webgpu: the adapter (${probe.description}) is a software fallback, slower than WebGL/WASM`,
+          );
           continue;
         }
       }
@@ -146,7 +168,15 @@ export async function pickBackend(preference: BackendPreference, o: PickOptions 
           : fallbacks.length
             ? `${name} is the fastest that works here`
             : `${name} is the fastest backend`;
-      return { name, reason: softwareGpu && name !== 'webgpu' ? `${reason} (WebGPU here is software: ${softwareGpu})` : reason, fallbacks, isFallbackAdapter };
+      return {
+        name,
+        reason:
+          softwareGpu && name !== 'webgpu'
+            ? `${reason} (WebGPU here is software: ${softwareGpu})`
+            : reason,
+        fallbacks,
+        isFallbackAdapter,
+      };
     } catch (err) {
       fallbacks.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -156,9 +186,14 @@ export async function pickBackend(preference: BackendPreference, o: PickOptions 
 
 /** Reports a lost WebGPU device once (the browser resolves device.lost when it happens). */
 function watchDevice(onLost: (message: string) => void): void {
-  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
+  const device = (
+    tf.backend() as unknown as {
+      device?: { lost?: Promise<{ message?: string; reason?: string }> };
+    }
+  ).device;
   device?.lost?.then((info) => {
-    if (info?.reason !== 'destroyed') onLost(`WebGPU device lost: ${info?.message || info?.reason || 'no reason given'}`);
+    if (info?.reason !== 'destroyed')
+      onLost(`WebGPU device lost: ${info?.message || info?.reason || 'no reason given'}`);
   });
 }
 

@@ -18,18 +18,28 @@ const H = [
 ];
 
 /** f = ½ xᵀHx */
-const quadratic: TfObjective = (x) => tf.mul(0.5, tf.sum(tf.mul(x, tf.matMul(tf.tensor2d(H), x.reshape([2, 1])).reshape([2])))) as tf.Scalar;
+const quadratic: TfObjective = (x) =>
+  tf.mul(
+    0.5,
+    tf.sum(tf.mul(x, tf.matMul(tf.tensor2d(H), x.reshape([2, 1])).reshape([2]))),
+  ) as tf.Scalar;
 
 /** f = (1−x₁)² + 100(x₂−x₁²)² */
 const rosenbrock: TfObjective = (x) => {
   const [x1, x2] = tf.unstack(x);
-  return tf.add(tf.square(tf.sub(1, x1)), tf.mul(100, tf.square(tf.sub(x2, tf.square(x1))))) as tf.Scalar;
+  return tf.add(
+    tf.square(tf.sub(1, x1)),
+    tf.mul(100, tf.square(tf.sub(x2, tf.square(x1)))),
+  ) as tf.Scalar;
 };
 
 /** f = −Σ_k A_k exp(−‖x−c_k‖²/(2σ_k²)) */
 const wells: TfObjective = (x) => {
   const well = (w: { c: readonly number[]; sigma: number; depth: number }) =>
-    tf.mul(-w.depth, tf.exp(tf.div(tf.sum(tf.square(tf.sub(x, tf.tensor1d([...w.c])))), -2 * w.sigma * w.sigma)));
+    tf.mul(
+      -w.depth,
+      tf.exp(tf.div(tf.sum(tf.square(tf.sub(x, tf.tensor1d([...w.c])))), -2 * w.sigma * w.sigma)),
+    );
   return tf.add(well(WELLS.sharp), well(WELLS.flat)) as tf.Scalar;
 };
 
@@ -41,7 +51,10 @@ export function wrapVecObjective(vg: ValueAndGrad<Vec, number>): TfObjective {
     const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const { loss, grad } = vg(Array.from(x.dataSync()));
     save([tf.tensor1d(grad)]);
-    return { value: tf.scalar(loss), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+    return {
+      value: tf.scalar(loss),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]),
+    };
   }) as unknown as TfObjective;
 }
 

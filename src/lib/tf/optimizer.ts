@@ -33,13 +33,19 @@ export interface TensorStep {
 }
 
 /** tf.valueAndGrads over the leaves of a map, returning maps. */
-export function mapValueAndGrad(lossFn: LossFn, keys: string[]): ValueAndGrad<TensorMap, tf.Scalar> {
+export function mapValueAndGrad(
+  lossFn: LossFn,
+  keys: string[],
+): ValueAndGrad<TensorMap, tf.Scalar> {
   const vg = tf.valueAndGrads((...leaves: tf.Tensor[]) =>
     lossFn(Object.fromEntries(keys.map((k, i) => [k, leaves[i]]))),
   );
   return (p) => {
     const { value, grads } = vg(keys.map((k) => p[k]));
-    return { loss: value as tf.Scalar, grad: Object.fromEntries(keys.map((k, i) => [k, grads[i]])) };
+    return {
+      loss: value as tf.Scalar,
+      grad: Object.fromEntries(keys.map((k, i) => [k, grads[i]])),
+    };
   };
 }
 
@@ -55,7 +61,9 @@ export class TensorOptimizer {
     this.config = validateConfig({ ...config });
     this.#keys = Object.keys(x0);
     this.#x = tf.tidy(() => Object.fromEntries(this.#keys.map((k) => [k, tf.clone(x0[k])])));
-    this.#state = tf.tidy(() => initState(tensorSpace, this.config, this.#x) as unknown as tf.TensorContainer) as unknown as OptState<TensorMap>;
+    this.#state = tf.tidy(
+      () => initState(tensorSpace, this.config, this.#x) as unknown as tf.TensorContainer,
+    ) as unknown as OptState<TensorMap>;
   }
 
   /** The current parameters x_t (owned by the optimizer: do not dispose). */
@@ -78,10 +86,19 @@ export class TensorOptimizer {
       const q = proposeStep(tensorSpace, this.config, this.#x, this.#state, vg);
       return q as unknown as tf.TensorContainer;
     }) as unknown as ReturnType<typeof proposeStep<TensorMap, tf.Scalar, tf.Scalar>>;
-    const scalars = [p.ok, p.loss, ...(p.sNorm && p.lossPerturbed ? [p.sNorm, p.lossPerturbed] : [])];
-    const [ok, loss, sNorm, lossPerturbed] = await Promise.all(scalars.map(async (t) => (await t.data())[0]));
+    const scalars = [
+      p.ok,
+      p.loss,
+      ...(p.sNorm && p.lossPerturbed ? [p.sNorm, p.lossPerturbed] : []),
+    ];
+    const [ok, loss, sNorm, lossPerturbed] = await Promise.all(
+      scalars.map(async (t) => (await t.data())[0]),
+    );
     const intermediates = tensorsOf(p.s, p.delta, p.g, p.eta);
-    const newState = [...tensorsOf(p.x, p.state.m), ...tensorsOf(p.state.second?.v, p.state.second?.vHat)];
+    const newState = [
+      ...tensorsOf(p.x, p.state.m),
+      ...tensorsOf(p.state.second?.v, p.state.second?.vHat),
+    ];
     tf.dispose(scalars);
     if (!ok) {
       disposeReplaced([...intermediates, ...newState], this.#stateTensors());

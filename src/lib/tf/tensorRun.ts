@@ -33,7 +33,12 @@ async function flat(m: TensorMap | null | undefined): Promise<number[] | null> {
 }
 
 /** Runs `steps` iterations; `lossAt(t)` is iteration t's minibatch loss (used by both passes). */
-export async function runTensors(config: OptimizerConfig, x0: TensorMap, steps: number, lossAt: (t: number) => LossFn): Promise<TensorRun> {
+export async function runTensors(
+  config: OptimizerConfig,
+  x0: TensorMap,
+  steps: number,
+  lossAt: (t: number) => LossFn,
+): Promise<TensorRun> {
   const opt = new TensorOptimizer(config, x0);
   try {
     const xs = [(await flat(opt.params))!];

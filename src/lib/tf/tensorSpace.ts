@@ -56,7 +56,11 @@ export const tensorSpace: Space<TensorMap, tf.Scalar, tf.Scalar> = {
   norm: (a) => tf.sqrt(sumOfSquares(a)),
   scaleToRadius(dir, n, rho, xi) {
     // c = (n == 0) ? 0 : ρ/(n + ξ), branch-free so it stays on the device
-    const c = tf.where(tf.equal(n, 0), tf.scalar(0), tf.div(tf.scalar(rho), tf.add(n, tf.scalar(xi))));
+    const c = tf.where(
+      tf.equal(n, 0),
+      tf.scalar(0),
+      tf.div(tf.scalar(rho), tf.add(n, tf.scalar(xi))),
+    );
     return map1(dir, (x) => tf.mul(x, c));
   },
   allFinite(scalars, values) {

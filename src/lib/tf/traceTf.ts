@@ -23,10 +23,28 @@ export async function traceSceneTf(scene: SceneSettings, runs: RunSpec[]): Promi
   const out: TraceJson[] = [];
   for (const run of runs) {
     const p0 = point(x0);
-    const r = await runTensors(run.config, p0, scene.steps, (t) => (p) => fAt(t)(p.x as tf.Tensor1D));
+    const r = await runTensors(
+      run.config,
+      p0,
+      scene.steps,
+      (t) => (p) => fAt(t)(p.x as tf.Tensor1D),
+    );
     tf.dispose(Object.values(p0));
-    const records = r.steps.map((s) => ({ ...s, s: [], sNorm: 0, lossPerturbed: s.loss, gradEvals: run.config.rho > 0 ? 2 : 1 }));
-    const json = traceJson(land, scene, run, { config: run.config, status: r.status, xs: r.xs, steps: records, state: null as never, divergedAt: null });
+    const records = r.steps.map((s) => ({
+      ...s,
+      s: [],
+      sNorm: 0,
+      lossPerturbed: s.loss,
+      gradEvals: run.config.rho > 0 ? 2 : 1,
+    }));
+    const json = traceJson(land, scene, run, {
+      config: run.config,
+      status: r.status,
+      xs: r.xs,
+      steps: records,
+      state: null as never,
+      divergedAt: null,
+    });
     // loss in float32, as the tensor path sees it
     json.trace.loss = r.xs.map((x) => tf.tidy(() => f(tf.tensor1d(x)).dataSync()[0]));
     out.push(json);

@@ -6,7 +6,16 @@ import { makeTask } from './data';
 import { initParams, makeDropoutMasks, paramShapes } from './model/transformer';
 import { TensorOptimizer } from './optimizer';
 import type { TensorMap } from './tensorSpace';
-import { batchTensors, filterNormalizedDirection, flatten, hessianTopEigen, lossSlice, makeLossFn, Race, speedupExperiment } from './train';
+import {
+  batchTensors,
+  filterNormalizedDirection,
+  flatten,
+  hessianTopEigen,
+  lossSlice,
+  makeLossFn,
+  Race,
+  speedupExperiment,
+} from './train';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -31,10 +40,19 @@ function oracleLoss(p: P64, s: ModelSettings, tokens: number[][], targets: numbe
   let count = 0;
   tokens.forEach((seq, bi) => {
     const T = seq.length;
-    let h = seq.map((tok, t) => Array.from({ length: D }, (_, d) => p.tokEmb[tok * D + d] + p.posEmb[t * D + d]));
+    let h = seq.map((tok, t) =>
+      Array.from({ length: D }, (_, d) => p.tokEmb[tok * D + d] + p.posEmb[t * D + d]),
+    );
     for (let l = 0; l < s.layers; l++) {
       const pre = `block${l}`;
-      const qkv = h.map((x) => lin(ln(x, p[`${pre}.ln1.g`], p[`${pre}.ln1.b`]), p[`${pre}.attn.wqkv`], p[`${pre}.attn.bqkv`], 3 * D));
+      const qkv = h.map((x) =>
+        lin(
+          ln(x, p[`${pre}.ln1.g`], p[`${pre}.ln1.b`]),
+          p[`${pre}.attn.wqkv`],
+          p[`${pre}.attn.bqkv`],
+          3 * D,
+        ),
+      );
       const merged = h.map(() => new Array<number>(D).fill(0));
       for (let hh = 0; hh < H; hh++) {
         for (let t = 0; t < T; t++) {
@@ -48,14 +66,24 @@ function oracleLoss(p: P64, s: ModelSettings, tokens: number[][], targets: numbe
           const e = scores.map((c) => Math.exp(c - mx));
           const z = e.reduce((a, c) => a + c, 0);
           e.forEach((w, u) => {
-            for (let j = 0; j < dh; j++) merged[t][hh * dh + j] += (w / z) * qkv[u][2 * D + hh * dh + j];
+            for (let j = 0; j < dh; j++)
+              merged[t][hh * dh + j] += (w / z) * qkv[u][2 * D + hh * dh + j];
           });
         }
       }
-      h = h.map((x, t) => lin(merged[t], p[`${pre}.attn.wo`], p[`${pre}.attn.bo`], D).map((a, d) => x[d] + a));
+      h = h.map((x, t) =>
+        lin(merged[t], p[`${pre}.attn.wo`], p[`${pre}.attn.bo`], D).map((a, d) => x[d] + a),
+      );
       h = h.map((x) => {
-        const hid = lin(ln(x, p[`${pre}.ln2.g`], p[`${pre}.ln2.b`]), p[`${pre}.mlp.w1`], p[`${pre}.mlp.b1`], s.mlp);
-        const gelu = hid.map((v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
+        const hid = lin(
+          ln(x, p[`${pre}.ln2.g`], p[`${pre}.ln2.b`]),
+          p[`${pre}.mlp.w1`],
+          p[`${pre}.mlp.b1`],
+          s.mlp,
+        );
+        const gelu = hid.map(
+          (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
+        );
         return lin(gelu, p[`${pre}.mlp.w2`], p[`${pre}.mlp.b2`], D).map((a, d) => x[d] + a);
       });
     }
@@ -95,21 +123,49 @@ const mapP = (p: P64, f: (x: number, k: string, i: number) => number): P64 =>
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) - (1e-4 + 1e-3 * Math.abs(expected[i])));
+  for (let i = 0; i < expected.length; i++)
+    worst = Math.max(
+      worst,
+      Math.abs(actual[i] - expected[i]) - (1e-4 + 1e-3 * Math.abs(expected[i])),
+    );
   expect(worst, what).toBeLessThanOrEqual(0);
 }
 
 describe('one AdaSAM step of the transformer equals spec §4 by hand', () => {
-  const tiny: ModelSettings = { layers: 1, dModel: 4, heads: 2, mlp: 6, dropout: 0, vocab: 3, seqLen: 3, head: 'lm', classes: 3 };
-  const tokens = [[0, 1, 2], [2, 2, 1]];
-  const targets = [[1, 2, 0], [-1, 1, 0]];
+  const tiny: ModelSettings = {
+    layers: 1,
+    dModel: 4,
+    heads: 2,
+    mlp: 6,
+    dropout: 0,
+    vocab: 3,
+    seqLen: 3,
+    head: 'lm',
+    classes: 3,
+  };
+  const tokens = [
+    [0, 1, 2],
+    [2, 2, 1],
+  ];
+  const targets = [
+    [1, 2, 0],
+    [-1, 1, 0],
+  ];
   // ε = 1e-3 keeps η = 1/max(ε, √v) smooth where |g| is tiny, so float32 vs float64 gradient
   // noise cannot flip an Adam-like sign step; two steps exercise m, v and v̂ carried over.
   const config: OptimizerConfig = recipe('adasam', 'paper', { lr: 0.01, rho: 0.05, eps: 1e-3 });
 
   it('matches a float64 finite-difference oracle over two steps (x, δ, η, losses)', async () => {
     const x0 = initParams(tiny, 11);
-    const bt = batchTensors({ size: 2, seqLen: 3, tokens: Int32Array.from(tokens.flat()), targets: Int32Array.from(targets.flat()) }, 'lm');
+    const bt = batchTensors(
+      {
+        size: 2,
+        seqLen: 3,
+        tokens: Int32Array.from(tokens.flat()),
+        targets: Int32Array.from(targets.flat()),
+      },
+      'lm',
+    );
     const opt = new TensorOptimizer(config, x0);
     let x: P64 = {};
     for (const k of Object.keys(x0)) x[k] = Float64Array.from(await x0[k].data());
@@ -121,7 +177,9 @@ describe('one AdaSAM step of the transformer equals spec §4 by hand', () => {
       // 4.1 clean gradient, 4.2 δ = ρ s/(‖s‖ + ξ), 4.3 g at x + δ
       const loss = f(x);
       const s = fdGrad(f, x);
-      const sNorm = Math.sqrt(Object.values(s).reduce((a, arr) => a + arr.reduce((b, c) => b + c * c, 0), 0));
+      const sNorm = Math.sqrt(
+        Object.values(s).reduce((a, arr) => a + arr.reduce((b, c) => b + c * c, 0), 0),
+      );
       const delta = mapP(s, (c) => (c * config.rho) / (sNorm + config.perturbEps));
       const xPert = mapP(x, (c, k, i) => c + delta[k][i]);
       const lossPerturbed = f(xPert);
@@ -152,14 +210,30 @@ describe('one AdaSAM step of the transformer equals spec §4 by hand', () => {
 
 // ─── training, leaks, dropout, Hessian, slice, speed-up ──────────────────────────────────────
 
-const small = (data: { vocab: number; seqLen: number; head: 'lm' | 'classify'; classes: number }): ModelSettings => ({
-  layers: 1, dModel: 32, heads: 2, mlp: 64, dropout: 0, ...data,
+const small = (data: {
+  vocab: number;
+  seqLen: number;
+  head: 'lm' | 'classify';
+  classes: number;
+}): ModelSettings => ({
+  layers: 1,
+  dModel: 32,
+  heads: 2,
+  mlp: 64,
+  dropout: 0,
+  ...data,
 });
 
 describe('Race', () => {
   it('training a few hundred steps on modular addition reduces the loss', async () => {
     const data = makeTask({ kind: 'modadd', p: 7, trainFraction: 0.8 }, 1);
-    const race = new Race({ model: small(data), data, runs: [{ label: 'AdaSAM', config: recipe('adasam', 'torch', { lr: 3e-3 }) }], batch: 16, seed: 1 });
+    const race = new Race({
+      model: small(data),
+      data,
+      runs: [{ label: 'AdaSAM', config: recipe('adasam', 'torch', { lr: 3e-3 }) }],
+      batch: 16,
+      seed: 1,
+    });
     const losses: number[] = [];
     for (let t = 0; t < 300; t++) {
       const [r] = await race.round();
@@ -175,10 +249,17 @@ describe('Race', () => {
   });
 
   it('gives every run identical initial weights and batches, and leaks no tensors over 200 steps', async () => {
-    const data = makeTask({ kind: 'reverse', length: 3, alphabet: 4, trainSize: 40, testSize: 10 }, 2);
+    const data = makeTask(
+      { kind: 'reverse', length: 3, alphabet: 4, trainSize: 40, testSize: 10 },
+      2,
+    );
     const model = { ...small(data), dModel: 8, mlp: 8, dropout: 0.1 };
     const race = new Race({
-      model, data, batch: 4, seed: 3, snapshotEvery: 1000,
+      model,
+      data,
+      batch: 4,
+      seed: 3,
+      snapshotEvery: 1000,
       runs: [
         { label: 'AdaSAM', config: recipe('adasam', 'paper', { lr: 1e-3 }) },
         { label: 'AdaSAM too', config: recipe('adasam', 'paper', { lr: 1e-3 }) },
@@ -219,9 +300,13 @@ describe('Race', () => {
     const expected = (masks: ReturnType<typeof makeDropoutMasks>) => {
       const lossFn = makeLossFn(model, bt, masks);
       const keys = Object.keys(x0);
-      const s = tf.grads((...l: tf.Tensor[]) => lossFn(Object.fromEntries(keys.map((k, i) => [k, l[i]]))))(keys.map((k) => x0[k]));
+      const s = tf.grads((...l: tf.Tensor[]) =>
+        lossFn(Object.fromEntries(keys.map((k, i) => [k, l[i]]))),
+      )(keys.map((k) => x0[k]));
       const n = Math.sqrt(s.reduce((a, g) => a + tf.sum(tf.square(g)).dataSync()[0], 0));
-      const xp: TensorMap = Object.fromEntries(keys.map((k, i) => [k, tf.add(x0[k], tf.mul(s[i], 0.5 / n))]));
+      const xp: TensorMap = Object.fromEntries(
+        keys.map((k, i) => [k, tf.add(x0[k], tf.mul(s[i], 0.5 / n))]),
+      );
       return lossFn(xp).dataSync()[0] - lossFn(x0).dataSync()[0];
     };
     const same = expected(makeDropoutMasks(model, 8, 5, 0));
@@ -234,7 +319,10 @@ describe('Race', () => {
   it('stops a diverging run, keeps its last good weights and lets the others go on', async () => {
     const data = makeTask({ kind: 'modadd', p: 5, trainFraction: 0.6 }, 1);
     const race = new Race({
-      model: small(data), data, batch: 8, seed: 1,
+      model: small(data),
+      data,
+      batch: 8,
+      seed: 1,
       runs: [
         { label: 'exploding', config: recipe('sgd', 'paper', { lr: 1e30 }) },
         { label: 'fine', config: recipe('adasam', 'paper', { lr: 1e-3 }) },
@@ -265,7 +353,8 @@ describe('measurements', () => {
     const a = tf.tensor1d([1, 3, 10, 0.5]);
     const params = { w: tf.tensor1d([0.3, -0.2, 0.1, 1]), u: tf.tensor2d([[0.5, 0.5]]) };
     // f = ½ Σ aᵢwᵢ² + u₀·u₁ (Hessian blocks: diag(a) and [[0,1],[1,0]]): λ_max = 10
-    const lossFn = (p: TensorMap) => tf.add(tf.mul(0.5, tf.sum(tf.mul(a, tf.square(p.w)))), tf.prod(p.u)) as tf.Scalar;
+    const lossFn = (p: TensorMap) =>
+      tf.add(tf.mul(0.5, tf.sum(tf.mul(a, tf.square(p.w)))), tf.prod(p.u)) as tf.Scalar;
     const before = tf.memory().numTensors;
     const { lambdaMax, history } = await hessianTopEigen(params, lossFn, { iters: 60, seed: 1 });
     expect(tf.memory().numTensors).toBe(before);
@@ -275,12 +364,20 @@ describe('measurements', () => {
 
   it('lossSlice: the grid is centred on f(x), directions are filter-normalized, the trajectory ends at (0, 0)', async () => {
     const data = makeTask({ kind: 'modadd', p: 5, trainFraction: 0.6 }, 1);
-    const race = new Race({ model: small(data), data, runs: [{ label: 'a', config: recipe('adasam', 'torch', { lr: 1e-2 }) }], batch: 8, seed: 1, snapshotEvery: 5 });
+    const race = new Race({
+      model: small(data),
+      data,
+      runs: [{ label: 'a', config: recipe('adasam', 'torch', { lr: 1e-2 }) }],
+      batch: 8,
+      seed: 1,
+      snapshotEvery: 5,
+    });
     await race.snapshotInitial();
     for (let t = 0; t < 10; t++) await race.round();
     const params = race.runs[0].opt.params;
     const d = filterNormalizedDirection(params, 1, 1);
-    const col = (t: tf.Tensor, j: number) => tf.norm(tf.slice(t, [0, j], [t.shape[0], 1])).dataSync()[0];
+    const col = (t: tf.Tensor, j: number) =>
+      tf.norm(tf.slice(t, [0, j], [t.shape[0], 1])).dataSync()[0];
     expect(col(d['block0.mlp.w1'], 3)).toBeCloseTo(col(params['block0.mlp.w1'], 3), 4);
     expect(tf.sum(tf.abs(d['block0.mlp.b1'])).dataSync()[0]).toBe(0);
     tf.dispose(Object.values(d));
@@ -288,7 +385,14 @@ describe('measurements', () => {
     const before = tf.memory().numTensors;
     const progress: number[] = [];
     for (const directions of ['filter-normalized', 'delta-random'] as const) {
-      const out = await lossSlice(params, fixed.lossFn, { directions, n: 5, span: 0.5, seed: 1, snapshots: race.runs[0].snapshots, onProgress: (k) => void progress.push(k) });
+      const out = await lossSlice(params, fixed.lossFn, {
+        directions,
+        n: 5,
+        span: 0.5,
+        seed: 1,
+        snapshots: race.runs[0].snapshots,
+        onProgress: (k) => void progress.push(k),
+      });
       expect(out!.grid).toHaveLength(25);
       expect(out!.grid[12]).toBeCloseTo(out!.center, 4);
       expect(out!.grid.every(Number.isFinite)).toBe(true);
@@ -308,7 +412,15 @@ describe('measurements', () => {
     const data = makeTask({ kind: 'modadd', p: 5, trainFraction: 0.6 }, 1);
     const model = small(data);
     const x0 = initParams(model, 1);
-    const curves = await speedupExperiment({ model, data, x0, config: recipe('adasam', 'torch', { lr: 1e-3 }), batches: [4, 16], steps: 5, seed: 1 });
+    const curves = await speedupExperiment({
+      model,
+      data,
+      x0,
+      config: recipe('adasam', 'torch', { lr: 1e-3 }),
+      batches: [4, 16],
+      steps: 5,
+      seed: 1,
+    });
     expect(curves.map((c) => c.batch)).toEqual([4, 16]);
     expect(curves[1].lr).toBeCloseTo(2e-3, 12);
     expect(curves[0].losses).toHaveLength(5);
@@ -319,6 +431,18 @@ describe('measurements', () => {
 });
 
 it('paramShapes groups every parameter', () => {
-  const groups = new Set(paramShapes({ layers: 2, dModel: 32, heads: 2, mlp: 8, dropout: 0, vocab: 5, seqLen: 4, head: 'lm', classes: 5 }).map((p) => p.group));
+  const groups = new Set(
+    paramShapes({
+      layers: 2,
+      dModel: 32,
+      heads: 2,
+      mlp: 8,
+      dropout: 0,
+      vocab: 5,
+      seqLen: 4,
+      head: 'lm',
+      classes: 5,
+    }).map((p) => p.group),
+  );
   expect([...groups]).toEqual(['embed', 'block0', 'block1', 'head']);
 });

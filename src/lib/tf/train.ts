@@ -29,9 +29,17 @@ import type {
   StepMetrics,
 } from '../worker/trainerProtocol';
 import type { Batch, Dataset, Examples } from './data/types';
-import { crossEntropy, disposeMasks, forward, initParams, lossAndAccuracy, makeDropoutMasks, paramShapes } from './model/transformer';
+import {
+  crossEntropy,
+  disposeMasks,
+  forward,
+  initParams,
+  lossAndAccuracy,
+  makeDropoutMasks,
+  paramShapes,
+} from './model/transformer';
 import { TensorOptimizer, type LossFn, type TensorStep } from './optimizer';
-import { makeRng, mixSeed, shuffle, STREAM, type Rng } from './rng';
+import { makeRng, mixSeed, STREAM } from './rng';
 import { sumScalars, type TensorMap } from './tensorSpace';
 
 // ─── losses on batches ───────────────────────────────────────────────────────────────────────
@@ -45,17 +53,31 @@ export interface BatchTensors {
 export function batchTensors(b: Batch, head: ModelSettings['head']): BatchTensors {
   return {
     tokens: tf.tensor2d(b.tokens, [b.size, b.seqLen], 'int32'),
-    targets: head === 'lm' ? tf.tensor2d(b.targets, [b.size, b.seqLen], 'int32') : tf.tensor1d(b.targets, 'int32'),
+    targets:
+      head === 'lm'
+        ? tf.tensor2d(b.targets, [b.size, b.seqLen], 'int32')
+        : tf.tensor1d(b.targets, 'int32'),
   };
 }
 
 /** The minibatch loss f_B as a function of the parameters (what TensorOptimizer differentiates). */
-export function makeLossFn(model: ModelSettings, bt: BatchTensors, masks: ReturnType<typeof makeDropoutMasks> = null): LossFn {
-  return (p) => crossEntropy(forward(p, bt.tokens, model, { dropoutMasks: masks }), bt.targets, model.classes);
+export function makeLossFn(
+  model: ModelSettings,
+  bt: BatchTensors,
+  masks: ReturnType<typeof makeDropoutMasks> = null,
+): LossFn {
+  return (p) =>
+    crossEntropy(forward(p, bt.tokens, model, { dropoutMasks: masks }), bt.targets, model.classes);
 }
 
 /** Loss and accuracy of `params` over (up to `limit`) examples, in chunks, without dropout. */
-export async function evaluateOn(params: TensorMap, model: ModelSettings, ex: Examples, limit = 1024, chunk = 256): Promise<{ loss: number; acc: number }> {
+export async function evaluateOn(
+  params: TensorMap,
+  model: ModelSettings,
+  ex: Examples,
+  limit = 1024,
+  chunk = 256,
+): Promise<{ loss: number; acc: number }> {
   const n = Math.min(ex.n, limit);
   const perEx = model.head === 'lm' ? model.seqLen : 1;
   let lossSum = 0;
@@ -125,10 +147,18 @@ export async function etaStatistics(
     for (const a of arrays) {
       all.set(a, off);
       off += a.length;
-      for (const x of a) counts[Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * bins)))]++;
+      for (const x of a)
+        counts[Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * bins)))]++;
     }
     all.sort();
-    histograms.push({ group, edges, counts, min: all[0], max: all[all.length - 1], median: all[all.length >> 1] });
+    histograms.push({
+      group,
+      edges,
+      counts,
+      min: all[0],
+      max: all[all.length - 1],
+      median: all[all.length >> 1],
+    });
   }
   let heatmap: EtaHeatmap | null = null;
   const m = heatmapParam ? logs[heatmapParam] : undefined;
@@ -148,7 +178,12 @@ export async function etaStatistics(
         cnt[k]++;
       }
     }
-    heatmap = { param: heatmapParam, shape: [rows, cols], gridShape: [gr, gc], log10Eta: Float32Array.from(sum, (s, k) => s / cnt[k]) };
+    heatmap = {
+      param: heatmapParam,
+      shape: [rows, cols],
+      gridShape: [gr, gc],
+      log10Eta: Float32Array.from(sum, (s, k) => s / cnt[k]),
+    };
   }
   return { histograms, heatmap };
 }
@@ -185,13 +220,19 @@ export interface RaceRun {
 }
 
 export type RunStepResult =
-  | { kind: 'step'; metrics: StepMetrics; eta?: { histograms: EtaHistogram[]; heatmap: EtaHeatmap | null } }
+  | {
+      kind: 'step';
+      metrics: StepMetrics;
+      eta?: { histograms: EtaHistogram[]; heatmap: EtaHeatmap | null };
+    }
   | { kind: 'diverged'; run: number; step: number; message: string }
   | { kind: 'inactive' };
 
 /** Reads every parameter into one Float32Array in key order. */
 export async function flatten(m: TensorMap): Promise<Float32Array> {
-  const parts = await Promise.all(Object.keys(m).map(async (k) => (await m[k].data()) as Float32Array));
+  const parts = await Promise.all(
+    Object.keys(m).map(async (k) => (await m[k].data()) as Float32Array),
+  );
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let off = 0;
   for (const p of parts) {
@@ -256,7 +297,8 @@ export class Race {
   /** Records step 0 (the initial weights) as every run's first snapshot. */
   async snapshotInitial(): Promise<void> {
     const flat = await flatten(this.x0);
-    for (const r of this.runs) if (r.snapshots.length === 0) r.snapshots.push({ step: 0, flat: flat.slice() });
+    for (const r of this.runs)
+      if (r.snapshots.length === 0) r.snapshots.push({ step: 0, flat: flat.slice() });
   }
 
   /**
@@ -290,11 +332,16 @@ export class Race {
     run.gradEvals += info.gradEvals;
     try {
       const diag = tf.tidy(() => {
-        const dot = (a: TensorMap, b: TensorMap) => sumScalars(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k]))));
+        const dot = (a: TensorMap, b: TensorMap) =>
+          sumScalars(Object.keys(a).map((k) => tf.sum(tf.mul(a[k], b[k]))));
         const ss = dot(info.s, info.s);
         const gg = dot(info.g, info.g);
         const dd = info.delta ? dot(info.delta, info.delta) : tf.scalar(0);
-        return tf.stack([tf.sqrt(ss), tf.sqrt(dd), tf.div(dot(info.s, info.g), tf.maximum(tf.sqrt(tf.mul(ss, gg)), 1e-30))]); // [3]
+        return tf.stack([
+          tf.sqrt(ss),
+          tf.sqrt(dd),
+          tf.div(dot(info.s, info.g), tf.maximum(tf.sqrt(tf.mul(ss, gg)), 1e-30)),
+        ]); // [3]
       });
       const [sNorm, deltaNorm, cosSG] = await diag.data();
       diag.dispose();
@@ -309,7 +356,8 @@ export class Race {
         deltaNorm,
         cosSG,
       };
-      const eta = etaFor && info.eta ? await etaStatistics(info.eta, this.groups, etaFor.heatmap) : undefined;
+      const eta =
+        etaFor && info.eta ? await etaStatistics(info.eta, this.groups, etaFor.heatmap) : undefined;
       await this.#maybeSnapshot(run);
       return { kind: 'step', metrics, eta };
     } finally {
@@ -328,13 +376,25 @@ export class Race {
     const run = this.runs[i];
     const test = await evaluateOn(run.opt.params, this.model, this.data.test);
     const train = await evaluateOn(run.opt.params, this.model, this.data.train, 512);
-    return { run: i, step: run.step, gradEvals: run.gradEvals, wallMs: run.wallMs, testLoss: test.loss, testAcc: test.acc, trainLoss: train.loss, trainAcc: train.acc };
+    return {
+      run: i,
+      step: run.step,
+      gradEvals: run.gradEvals,
+      wallMs: run.wallMs,
+      testLoss: test.loss,
+      testAcc: test.acc,
+      trainLoss: train.loss,
+      trainAcc: train.acc,
+    };
   }
 
   /** A fixed training batch (iteration 0's, without dropout) for the Hessian and the slice. */
   fixedLoss(batchSize = this.batch): { lossFn: LossFn; dispose: () => void } {
     const bt = batchTensors(this.data.batchAt(0, batchSize, this.seed), this.model.head);
-    return { lossFn: makeLossFn(this.model, bt), dispose: () => tf.dispose([bt.tokens, bt.targets]) };
+    return {
+      lossFn: makeLossFn(this.model, bt),
+      dispose: () => tf.dispose([bt.tokens, bt.targets]),
+    };
   }
 
   async #maybeSnapshot(run: RaceRun): Promise<void> {
@@ -371,10 +431,17 @@ export async function hessianTopEigen(
   const iters = opts.iters ?? 20;
   const eps = opts.epsilon ?? 1e-3;
   const keys = Object.keys(params);
-  const grads = tf.grads((...leaves: tf.Tensor[]) => lossFn(Object.fromEntries(keys.map((k, i) => [k, leaves[i]]))));
+  const grads = tf.grads((...leaves: tf.Tensor[]) =>
+    lossFn(Object.fromEntries(keys.map((k, i) => [k, leaves[i]]))),
+  );
   const rng = makeRng(mixSeed(opts.seed ?? 0, STREAM.hessian));
   let v: tf.Tensor[] = tf.tidy(() => {
-    const raw = keys.map((k) => tf.tensor(Float32Array.from({ length: params[k].size }, () => rng.normal()), params[k].shape));
+    const raw = keys.map((k) =>
+      tf.tensor(
+        Float32Array.from({ length: params[k].size }, () => rng.normal()),
+        params[k].shape,
+      ),
+    );
     const n = tf.sqrt(sumScalars(raw.map((r) => tf.sum(tf.square(r)))));
     return raw.map((r) => tf.div(r, n));
   });
@@ -408,7 +475,11 @@ export async function hessianTopEigen(
  * a column of a dense kernel [in, out], a row (one token or position) of an embedding table.
  * 1-D parameters (biases, LayerNorm) get 0, as in Li et al. (their "ignore biasbn").
  */
-export function filterNormalizedDirection(params: TensorMap, seed: number, which: number): TensorMap {
+export function filterNormalizedDirection(
+  params: TensorMap,
+  seed: number,
+  which: number,
+): TensorMap {
   const rng = makeRng(mixSeed(seed, STREAM.direction, which));
   return tf.tidy(() => {
     const out: TensorMap = {};
@@ -418,7 +489,10 @@ export function filterNormalizedDirection(params: TensorMap, seed: number, which
         out[k] = tf.zerosLike(w);
         continue;
       }
-      const d = tf.tensor(Float32Array.from({ length: w.size }, () => rng.normal()), w.shape); // like w
+      const d = tf.tensor(
+        Float32Array.from({ length: w.size }, () => rng.normal()),
+        w.shape,
+      ); // like w
       const axis = k === 'tokEmb' || k === 'posEmb' ? 1 : 0; // reduce over a row (embeddings) or a column (kernels)
       const dn = tf.norm(d, 'euclidean', axis, true); // [V, 1] or [1, out]
       const wn = tf.norm(w, 'euclidean', axis, true); // same
@@ -457,7 +531,11 @@ export async function lossSlice(
   params: TensorMap,
   lossFn: LossFn,
   o: SliceOptions,
-): Promise<{ grid: Float32Array; center: number; trajectory: { step: number; a: number; b: number }[] } | null> {
+): Promise<{
+  grid: Float32Array;
+  center: number;
+  trajectory: { step: number; a: number; b: number }[];
+} | null> {
   const n = Math.max(2, Math.min(41, Math.floor(o.n)));
   const keys = Object.keys(params);
   const d2raw = filterNormalizedDirection(params, o.seed, 2);
@@ -467,20 +545,30 @@ export async function lossSlice(
     d1 = filterNormalizedDirection(params, o.seed, 1);
     d2 = d2raw;
   } else {
-    const grads = tf.grads((...leaves: tf.Tensor[]) => lossFn(Object.fromEntries(keys.map((k, i) => [k, leaves[i]]))));
+    const grads = tf.grads((...leaves: tf.Tensor[]) =>
+      lossFn(Object.fromEntries(keys.map((k, i) => [k, leaves[i]]))),
+    );
     [d1, d2] = tf.tidy(() => {
       const s = grads(keys.map((k) => params[k]));
       const asam = o.config?.perturbation === 'asam';
       const dir: TensorMap = Object.fromEntries(
-        keys.map((k, i) => [k, asam ? tf.mul(tf.square(tf.add(tf.abs(params[k]), o.config!.asamEta)), s[i]) : s[i]]),
+        keys.map((k, i) => [
+          k,
+          asam ? tf.mul(tf.square(tf.add(tf.abs(params[k]), o.config!.asamEta)), s[i]) : s[i],
+        ]),
       );
       const target = tf.sqrt(dotMaps(d2raw, d2raw));
       const c1 = tf.div(target, tf.maximum(tf.sqrt(dotMaps(dir, dir)), 1e-30));
       const a: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.mul(dir[k], c1)]));
       const proj = tf.div(dotMaps(d2raw, a), tf.maximum(dotMaps(a, a), 1e-30));
-      const orth: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.sub(d2raw[k], tf.mul(a[k], proj))]));
+      const orth: TensorMap = Object.fromEntries(
+        keys.map((k) => [k, tf.sub(d2raw[k], tf.mul(a[k], proj))]),
+      );
       const c2 = tf.div(target, tf.maximum(tf.sqrt(dotMaps(orth, orth)), 1e-30));
-      return [a, Object.fromEntries(keys.map((k) => [k, tf.mul(orth[k], c2)]))] as [TensorMap, TensorMap];
+      return [a, Object.fromEntries(keys.map((k) => [k, tf.mul(orth[k], c2)]))] as [
+        TensorMap,
+        TensorMap,
+      ];
     });
     tf.dispose(Object.values(d2raw));
   }
@@ -493,7 +581,9 @@ export async function lossSlice(
         tf.stack(
           Array.from(coords, (a) => {
             const b = coords[j];
-            const p: TensorMap = Object.fromEntries(keys.map((k) => [k, tf.add(params[k], tf.add(tf.mul(d1[k], a), tf.mul(d2[k], b)))]));
+            const p: TensorMap = Object.fromEntries(
+              keys.map((k) => [k, tf.add(params[k], tf.add(tf.mul(d1[k], a), tf.mul(d2[k], b)))]),
+            );
             return lossFn(p);
           }),
         ),
@@ -505,7 +595,9 @@ export async function lossSlice(
     const centerT = tf.tidy(() => lossFn(params));
     const center = (await centerT.data())[0];
     centerT.dispose();
-    const trajectory = o.snapshots?.length ? project(await flatten(params), await flatten(d1), await flatten(d2), o.snapshots) : [];
+    const trajectory = o.snapshots?.length
+      ? project(await flatten(params), await flatten(d1), await flatten(d2), o.snapshots)
+      : [];
     return { grid, center, trajectory };
   } finally {
     tf.dispose([...Object.values(d1), ...Object.values(d2)]);
@@ -513,7 +605,12 @@ export async function lossSlice(
 }
 
 /** Least-squares coordinates of (snapshot − x) in span(d₁, d₂), in float64. */
-function project(x: Float32Array, d1: Float32Array, d2: Float32Array, snaps: Snapshot[]): { step: number; a: number; b: number }[] {
+function project(
+  x: Float32Array,
+  d1: Float32Array,
+  d2: Float32Array,
+  snaps: Snapshot[],
+): { step: number; a: number; b: number }[] {
   let g11 = 0;
   let g12 = 0;
   let g22 = 0;

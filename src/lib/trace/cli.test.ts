@@ -13,15 +13,59 @@ import { traceScene } from './trace';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = ROOT + 'node_modules/.bin/tsx';
-const trace = (args: string[]) => spawnSync(TSX, ['scripts/trace.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+const trace = (args: string[]) =>
+  spawnSync(TSX, ['scripts/trace.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
 
 describe('parseTraceArgs', () => {
   it('reads every optimizer option in both --name value and --name=value forms', () => {
-    const r = parseTraceArgs(['--problem', 'quadratic', '--x0=-1.2,0.5', '--steps', '7', '--lr=0.1', '--rho', '0', '--beta1', '0.5', '--beta2=0.99', '--eps', '1e-6', '--epsMode', 'add', '--biasCorrection', 'true', '--adaptive=true', '--amsgrad', 'false', '--perturbation', 'asam', '--perturbEps', '0', '--asamEta', '0.1', '--weightDecay', '0.01']);
+    const r = parseTraceArgs([
+      '--problem',
+      'quadratic',
+      '--x0=-1.2,0.5',
+      '--steps',
+      '7',
+      '--lr=0.1',
+      '--rho',
+      '0',
+      '--beta1',
+      '0.5',
+      '--beta2=0.99',
+      '--eps',
+      '1e-6',
+      '--epsMode',
+      'add',
+      '--biasCorrection',
+      'true',
+      '--adaptive=true',
+      '--amsgrad',
+      'false',
+      '--perturbation',
+      'asam',
+      '--perturbEps',
+      '0',
+      '--asamEta',
+      '0.1',
+      '--weightDecay',
+      '0.01',
+    ]);
     expect(r.ok).toBe(true);
     if (!r.ok || r.request.kind !== 'options') throw new Error('expected options');
     expect(r.request.scene).toMatchObject({ problem: 'quadratic', x0: [-1.2, 0.5], steps: 7 });
-    expect(r.request.run.config).toEqual({ lr: 0.1, rho: 0, beta1: 0.5, beta2: 0.99, eps: 1e-6, epsMode: 'add', biasCorrection: true, adaptive: true, amsgrad: false, perturbation: 'asam', perturbEps: 0, asamEta: 0.1, weightDecay: 0.01 });
+    expect(r.request.run.config).toEqual({
+      lr: 0.1,
+      rho: 0,
+      beta1: 0.5,
+      beta2: 0.99,
+      eps: 1e-6,
+      epsMode: 'add',
+      biasCorrection: true,
+      adaptive: true,
+      amsgrad: false,
+      perturbation: 'asam',
+      perturbEps: 0,
+      asamEta: 0.1,
+      weightDecay: 0.01,
+    });
   });
 
   it('--preset is a shorthand that explicit options override; --optimizer starts from a family member', () => {
@@ -38,7 +82,10 @@ describe('parseTraceArgs', () => {
     [['--problem', 'moon'], /--problem must be one of wells, quadratic, rosenbrock/],
     [['--lr', 'fast'], /--lr must be a number in \(0, 100\]; got "fast"/],
     [['--beta1', '1'], /--beta1 must be a number in \[0, 1\)/],
-    [['--preset', 'torch', '--beta2', '1'], /--beta2: beta2 must be in \[0, 1\) with biasCorrection/],
+    [
+      ['--preset', 'torch', '--beta2', '1'],
+      /--beta2: beta2 must be in \[0, 1\) with biasCorrection/,
+    ],
     [['--eps', '0'], /--eps must be/],
     [['--perturbation', 'gsam'], /--perturbation must be one of sam, asam/],
     [['--steps', '2.5'], /--steps must be an integer/],
@@ -64,11 +111,22 @@ describe('scripts/trace.ts', () => {
     const r = trace(['--problem', 'wells', '--steps', '20', '--lr', '0.05', '--rho', '0.25']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['problem', 'optimizer', 'x0', 'steps', 'config', 'status', 'trace']);
+    expect(Object.keys(out)).toEqual([
+      'problem',
+      'optimizer',
+      'x0',
+      'steps',
+      'config',
+      'status',
+      'trace',
+    ]);
     expect(out.trace.x).toHaveLength(21);
     expect(out.trace.loss).toHaveLength(21);
     for (const k of ['delta', 'm', 'vhat', 'eta']) expect(out.trace[k]).toHaveLength(20);
-    const [expected] = traceScene({ ...DEFAULT_LINK.scene, problem: 'wells', x0: null, steps: 20 }, [runSpec('adasam', 'paper', { lr: 0.05, rho: 0.25 })]);
+    const [expected] = traceScene(
+      { ...DEFAULT_LINK.scene, problem: 'wells', x0: null, steps: 20 },
+      [runSpec('adasam', 'paper', { lr: 0.05, rho: 0.25 })],
+    );
     expect(out.x0).toEqual([-0.45, 0.3]);
     expect(out).toEqual(JSON.parse(JSON.stringify(expected)));
   });
@@ -77,23 +135,47 @@ describe('scripts/trace.ts', () => {
     const sgd = JSON.parse(trace(['--optimizer', 'sgd', '--steps', '3']).stdout);
     expect(sgd.trace.vhat).toBeUndefined();
     expect(sgd.trace.eta).toBeUndefined();
-    const boom = JSON.parse(trace(['--problem', 'quadratic', '--beta2', '1', '--eps', '1e-8', '--lr', '0.1', '--steps', '50']).stdout);
+    const boom = JSON.parse(
+      trace([
+        '--problem',
+        'quadratic',
+        '--beta2',
+        '1',
+        '--eps',
+        '1e-8',
+        '--lr',
+        '0.1',
+        '--steps',
+        '50',
+      ]).stdout,
+    );
     expect(boom.status).toBe('diverged');
     expect(boom.trace.x.length).toBeLessThan(51);
     expect(boom.trace.x.flat().every(Number.isFinite)).toBe(true);
   });
 
   it('a share link gives one object per run, the same as the page computes', () => {
-    const link = { ...DEFAULT_LINK, scene: { ...DEFAULT_LINK.scene, steps: 15, x0: [0.1, -0.2] as [number, number] } };
+    const link = {
+      ...DEFAULT_LINK,
+      scene: { ...DEFAULT_LINK.scene, steps: 15, x0: [0.1, -0.2] as [number, number] },
+    };
     const r = trace([`http://localhost:5173/#${encodeLink(link)}`]);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toEqual(JSON.parse(JSON.stringify(traceScene(link.scene, decodeLink(encodeLink(link)).link.runs))));
-    expect(out.map((o: { optimizer: string }) => o.optimizer)).toEqual(DEFAULT_LINK.runs.map((x) => x.family));
+    expect(out).toEqual(
+      JSON.parse(JSON.stringify(traceScene(link.scene, decodeLink(encodeLink(link)).link.runs))),
+    );
+    expect(out.map((o: { optimizer: string }) => o.optimizer)).toEqual(
+      DEFAULT_LINK.runs.map((x) => x.family),
+    );
   });
 
   it('bad input: exit status 2, one line on stderr naming the option, nothing on stdout', () => {
-    for (const args of [['--problem', 'moon'], ['--rho', '-1'], ['--lr', 'x']]) {
+    for (const args of [
+      ['--problem', 'moon'],
+      ['--rho', '-1'],
+      ['--lr', 'x'],
+    ]) {
       const r = trace(args);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
@@ -104,9 +186,23 @@ describe('scripts/trace.ts', () => {
 
   it('the tfjs backend agrees with the float64 core at float32 tolerance', () => {
     const args = ['--problem', 'rosenbrock', '--steps', '30', '--lr', '0.05', '--preset', 'torch'];
-    const f64 = JSON.parse(execFileSync(TSX, ['scripts/trace.ts', ...args], { cwd: ROOT, encoding: 'utf8' }));
-    const f32 = JSON.parse(execFileSync(TSX, ['scripts/trace.ts', ...args, '--backend', 'tfjs'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const f64 = JSON.parse(
+      execFileSync(TSX, ['scripts/trace.ts', ...args], { cwd: ROOT, encoding: 'utf8' }),
+    );
+    const f32 = JSON.parse(
+      execFileSync(TSX, ['scripts/trace.ts', ...args, '--backend', 'tfjs'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     expect(f32.trace.x).toHaveLength(31);
-    f32.trace.x.forEach((x: number[], t: number) => x.forEach((xi, i) => expect(Math.abs(xi - f64.trace.x[t][i])).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(f64.trace.x[t][i]))));
+    f32.trace.x.forEach((x: number[], t: number) =>
+      x.forEach((xi, i) =>
+        expect(Math.abs(xi - f64.trace.x[t][i])).toBeLessThanOrEqual(
+          1e-4 + 1e-3 * Math.abs(f64.trace.x[t][i]),
+        ),
+      ),
+    );
   });
 });

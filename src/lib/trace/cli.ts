@@ -3,7 +3,18 @@
  * command line, the share link and the controls accept the same settings with the same ranges.
  * Pure: returns a request or a one-line error; the script does the printing and exiting.
  */
-import { DEFAULT_CONFIG, FAMILY_NAMES, familyOf, PRESETS, recipe, validateConfig, ConfigError, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
+import {
+  DEFAULT_CONFIG,
+  FAMILY_NAMES,
+  familyOf,
+  PRESETS,
+  recipe,
+  validateConfig,
+  ConfigError,
+  type FamilyName,
+  type OptimizerConfig,
+  type Preset,
+} from '../optim/config';
 import { getLandscape, LANDSCAPE_IDS } from '../landscapes';
 import { OPTIMIZER_SETTINGS, SCENE_SETTINGS } from '../state/schema';
 import { describeRange, parseSetting, type Setting } from '../state/settings';
@@ -20,9 +31,33 @@ export type TraceRequest =
 export type ParseResult = { ok: true; request: TraceRequest } | { ok: false; message: string };
 
 const EXTRA: Setting[] = [
-  { kind: 'enum', name: 'preset', url: 'preset', label: 'preset', help: 'paper or torch (spec §5); explicit options override it.', default: 'paper', values: ['paper', 'torch'] },
-  { kind: 'enum', name: 'optimizer', url: 'opt', label: 'optimizer', help: 'Start from this family member’s knobs (spec §6); explicit options override them.', default: 'adasam', values: FAMILY_NAMES },
-  { kind: 'enum', name: 'backend', url: 'backend', label: 'backend', help: 'f64: the float64 core; tfjs: TF.js tensors on the cpu backend (float32).', default: 'f64', values: ['f64', 'tfjs'] },
+  {
+    kind: 'enum',
+    name: 'preset',
+    url: 'preset',
+    label: 'preset',
+    help: 'paper or torch (spec §5); explicit options override it.',
+    default: 'paper',
+    values: ['paper', 'torch'],
+  },
+  {
+    kind: 'enum',
+    name: 'optimizer',
+    url: 'opt',
+    label: 'optimizer',
+    help: 'Start from this family member’s knobs (spec §6); explicit options override them.',
+    default: 'adasam',
+    values: FAMILY_NAMES,
+  },
+  {
+    kind: 'enum',
+    name: 'backend',
+    url: 'backend',
+    label: 'backend',
+    help: 'f64: the float64 core; tfjs: TF.js tensors on the cpu backend (float32).',
+    default: 'f64',
+    values: ['f64', 'tfjs'],
+  },
 ];
 
 /** Every option the command takes, in --help order. */
@@ -52,15 +87,21 @@ export function parseTraceArgs(argv: string[]): ParseResult {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { ok: true, request: { kind: 'help' } };
     if (!arg.startsWith('--')) {
-      if (link !== null || !looksLikeLink(arg)) return fail(`unexpected argument ${JSON.stringify(arg)}: give options (--name value) or one share link`);
+      if (link !== null || !looksLikeLink(arg))
+        return fail(
+          `unexpected argument ${JSON.stringify(arg)}: give options (--name value) or one share link`,
+        );
       link = arg;
       continue;
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const option = OPTIONS.find((o) => o.name === name);
-    if (!option) return fail(`unknown option --${name}; valid options: ${OPTIONS.map((o) => '--' + o.name).join(' ')}`);
-    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (!option)
+      return fail(
+        `unknown option --${name}; valid options: ${OPTIONS.map((o) => '--' + o.name).join(' ')}`,
+      );
+    const value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) return fail(`--${name} needs a value: ${describeRange(option)}`);
     if (given.has(name)) return fail(`--${name} is given more than once`);
     given.set(name, value);
@@ -70,13 +111,17 @@ export function parseTraceArgs(argv: string[]): ParseResult {
   for (const [name, text] of given) {
     const option = OPTIONS.find((o) => o.name === name)!;
     const r = parseSetting(option, text);
-    if (!r.ok) return fail(`--${name} must be ${describeRange(option)}; got ${JSON.stringify(text)}`);
+    if (!r.ok)
+      return fail(`--${name} must be ${describeRange(option)}; got ${JSON.stringify(text)}`);
     parsed[name] = r.value;
   }
   const backend = (parsed.backend as Backend | undefined) ?? 'f64';
   if (link !== null) {
     const others = [...given.keys()].filter((k) => k !== 'backend');
-    if (others.length > 0) return fail(`a share link already holds every setting; only --backend may be given with it (got --${others[0]})`);
+    if (others.length > 0)
+      return fail(
+        `a share link already holds every setting; only --backend may be given with it (got --${others[0]})`,
+      );
     return { ok: true, request: { kind: 'link', backend, link } };
   }
 
@@ -84,14 +129,20 @@ export function parseTraceArgs(argv: string[]): ParseResult {
   // The table's defaults, not the page's opening race: without --x0 a run starts at the problem's own x₀ (spec §8).
   if (!getLandscape(problem)) return fail(`--problem must be one of ${LANDSCAPE_IDS.join(', ')}`);
   const scene: SceneSettings = {
-    ...(Object.fromEntries(SCENE_SETTINGS.map((s) => [s.name, s.default])) as unknown as SceneSettings),
+    ...(Object.fromEntries(
+      SCENE_SETTINGS.map((s) => [s.name, s.default]),
+    ) as unknown as SceneSettings),
     problem,
-    ...Object.fromEntries(SCENE_SETTINGS.filter((s) => s.name in parsed).map((s) => [s.name, parsed[s.name]])),
+    ...Object.fromEntries(
+      SCENE_SETTINGS.filter((s) => s.name in parsed).map((s) => [s.name, parsed[s.name]]),
+    ),
   } as SceneSettings;
 
   const preset = (parsed.preset as Preset | undefined) ?? 'paper';
   const family = parsed.optimizer as FamilyName | undefined;
-  const base: OptimizerConfig = family ? recipe(family, preset) : { ...DEFAULT_CONFIG, ...PRESETS[preset] };
+  const base: OptimizerConfig = family
+    ? recipe(family, preset)
+    : { ...DEFAULT_CONFIG, ...PRESETS[preset] };
   const config = { ...base } as Record<string, unknown>;
   for (const s of OPTIMIZER_SETTINGS) if (s.name in parsed) config[s.name] = parsed[s.name];
   try {
@@ -100,5 +151,17 @@ export function parseTraceArgs(argv: string[]): ParseResult {
     if (e instanceof ConfigError) return fail(`--${e.key}: ${e.message}`);
     throw e;
   }
-  return { ok: true, request: { kind: 'options', backend, scene, run: { family: family ?? familyOf(config as unknown as OptimizerConfig), preset, config: config as unknown as OptimizerConfig } } };
+  return {
+    ok: true,
+    request: {
+      kind: 'options',
+      backend,
+      scene,
+      run: {
+        family: family ?? familyOf(config as unknown as OptimizerConfig),
+        preset,
+        config: config as unknown as OptimizerConfig,
+      },
+    },
+  };
 }

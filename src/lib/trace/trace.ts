@@ -7,7 +7,12 @@
 import { getLandscape, type Landscape } from '../landscapes';
 import { CONFIG_KEYS, type OptimizerConfig } from '../optim/config';
 import { runVec, type VecRun } from '../optim/run';
-import { DEFAULT_STOCHASTIC, isStochastic, makeObjective, type StochasticSettings } from '../landscapes/stochastic';
+import {
+  DEFAULT_STOCHASTIC,
+  isStochastic,
+  makeObjective,
+  type StochasticSettings,
+} from '../landscapes/stochastic';
 import type { RunSpec, SceneSettings } from '../state/url';
 
 export interface TraceJson {
@@ -36,7 +41,12 @@ export function orderedConfig(c: OptimizerConfig): OptimizerConfig {
 
 /** The scene's stochastic mode, or null when σ = 0 (the exact landscape). */
 export function stochasticOf(scene: SceneSettings): StochasticSettings | null {
-  const s = { sigma: scene.sigma, batch: scene.batch, samples: DEFAULT_STOCHASTIC.samples, seed: scene.seed };
+  const s = {
+    sigma: scene.sigma,
+    batch: scene.batch,
+    samples: DEFAULT_STOCHASTIC.samples,
+    seed: scene.seed,
+  };
   return isStochastic(s) ? s : null;
 }
 
@@ -45,7 +55,12 @@ export function runScene(land: Landscape, scene: SceneSettings, config: Optimize
   return runVec(config, scene.x0 ?? land.x0, scene.steps, makeObjective(land, stochasticOf(scene)));
 }
 
-export function traceJson(land: Landscape, scene: SceneSettings, run: RunSpec, result: VecRun): TraceJson {
+export function traceJson(
+  land: Landscape,
+  scene: SceneSettings,
+  run: RunSpec,
+  result: VecRun,
+): TraceJson {
   const arr = (v: ArrayLike<number>) => Array.from(v);
   const trace: TraceJson['trace'] = {
     x: result.xs.map(arr),
@@ -78,4 +93,5 @@ export function traceScene(scene: SceneSettings, runs: RunSpec[]): TraceJson[] {
 }
 
 /** The exact text `trace` prints and "Export JSON" downloads: one format, so the two are byte-identical. */
-export const traceText = (value: TraceJson | TraceJson[]): string => JSON.stringify(value, null, 2) + '\n';
+export const traceText = (value: TraceJson | TraceJson[]): string =>
+  JSON.stringify(value, null, 2) + '\n';

@@ -23,7 +23,9 @@ export class TrainerClient {
 
   /** `create` is for tests; the default builds the module worker. */
   constructor(create?: () => Worker) {
-    this.#create = create ?? (() => new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module' }));
+    this.#create =
+      create ??
+      (() => new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module' }));
     this.#spawn();
   }
 
@@ -48,7 +50,8 @@ export class TrainerClient {
   restart(): void {
     this.#terminate();
     this.#spawn();
-    if (this.#lastInit) this.#worker!.postMessage({ type: 'init', settings: this.#lastInit } satisfies ToTrainer);
+    if (this.#lastInit)
+      this.#worker!.postMessage({ type: 'init', settings: this.#lastInit } satisfies ToTrainer);
   }
 
   dispose(): void {
@@ -64,13 +67,19 @@ export class TrainerClient {
       e.preventDefault();
       this.#crash(`the training worker crashed: ${e.message || 'unknown error'}`);
     };
-    w.onmessageerror = () => this.#crash('the training worker sent a message that could not be read');
+    w.onmessageerror = () =>
+      this.#crash('the training worker sent a message that could not be read');
     this.#worker = w;
   }
 
   #crash(message: string): void {
     this.#terminate();
-    this.#emit({ type: 'error', phase: 'crash', message: `${message}. Restart to continue.`, recoverable: true });
+    this.#emit({
+      type: 'error',
+      phase: 'crash',
+      message: `${message}. Restart to continue.`,
+      recoverable: true,
+    });
   }
 
   #terminate(): void {

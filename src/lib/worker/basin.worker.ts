@@ -9,4 +9,5 @@ const scope = self as unknown as {
   onmessage: ((e: MessageEvent<ToBasinWorker>) => void) | null;
 };
 
-scope.onmessage = (e) => handleBasinMessage(e.data, (msg, transfer) => scope.postMessage(msg, transfer ?? []));
+scope.onmessage = (e) =>
+  handleBasinMessage(e.data, (msg, transfer) => scope.postMessage(msg, transfer ?? []));

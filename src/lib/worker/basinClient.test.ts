@@ -8,7 +8,12 @@ import { recipe } from '../optim/config';
 import { basinMap } from '../landscapes/basin';
 import { getLandscape } from '../landscapes/index';
 import { computeBasinMap, defaultWorkerCount } from './basinClient';
-import { handleBasinMessage, type BasinRequest, type FromBasinWorker, type ToBasinWorker } from './basinProtocol';
+import {
+  handleBasinMessage,
+  type BasinRequest,
+  type FromBasinWorker,
+  type ToBasinWorker,
+} from './basinProtocol';
 
 class FakeWorker {
   onmessage: ((e: MessageEvent<FromBasinWorker>) => void) | null = null;
@@ -58,10 +63,15 @@ describe('computeBasinMap', () => {
   it('assembles the bands of several workers into the single-thread map, reporting progress to ny', async () => {
     const { made, create } = pool();
     const progress: number[] = [];
-    const classes = await computeBasinMap(request, { workers: 3, bandRows: 2, create, onProgress: (done, total) => {
-      expect(total).toBe(9);
-      progress.push(done);
-    } });
+    const classes = await computeBasinMap(request, {
+      workers: 3,
+      bandRows: 2,
+      create,
+      onProgress: (done, total) => {
+        expect(total).toBe(9);
+        progress.push(done);
+      },
+    });
     const expected = basinMap({ ...request, landscape: getLandscape('himmelblau')! });
     expect([...classes]).toEqual([...expected]);
     expect(new Set(expected).size).toBeGreaterThan(1);
@@ -83,10 +93,16 @@ describe('computeBasinMap', () => {
     const { made, create } = pool();
     const ctrl = new AbortController();
     let calls = 0;
-    const result = computeBasinMap(request, { workers: 2, bandRows: 1, create, signal: ctrl.signal, onProgress: () => {
-      calls++;
-      if (calls === 2) ctrl.abort(new Error('stop'));
-    } });
+    const result = computeBasinMap(request, {
+      workers: 2,
+      bandRows: 1,
+      create,
+      signal: ctrl.signal,
+      onProgress: () => {
+        calls++;
+        if (calls === 2) ctrl.abort(new Error('stop'));
+      },
+    });
     await expect(result).rejects.toThrow('stop');
     expect(made.every((w) => w.terminated)).toBe(true);
     // no progress after the abort
@@ -98,16 +114,22 @@ describe('computeBasinMap', () => {
     const { made, create } = pool();
     const ctrl = new AbortController();
     ctrl.abort(new Error('already'));
-    await expect(computeBasinMap(request, { create, signal: ctrl.signal })).rejects.toThrow('already');
+    await expect(computeBasinMap(request, { create, signal: ctrl.signal })).rejects.toThrow(
+      'already',
+    );
     expect(made.length).toBe(0);
   });
 
   it('rejects on a worker error message or a crash, terminating the pool', async () => {
     const bad = pool();
-    await expect(computeBasinMap({ ...request, landscape: 'nowhere' }, { workers: 2, create: bad.create })).rejects.toThrow(/unknown landscape/);
+    await expect(
+      computeBasinMap({ ...request, landscape: 'nowhere' }, { workers: 2, create: bad.create }),
+    ).rejects.toThrow(/unknown landscape/);
     expect(bad.made.every((w) => w.terminated)).toBe(true);
     const crashing = pool(true);
-    await expect(computeBasinMap(request, { workers: 2, create: crashing.create })).rejects.toThrow(/boom/);
+    await expect(computeBasinMap(request, { workers: 2, create: crashing.create })).rejects.toThrow(
+      /boom/,
+    );
     expect(crashing.made.every((w) => w.terminated)).toBe(true);
   });
 

@@ -25,13 +25,18 @@ export interface BasinMapOptions {
 
 /** The pool size the page uses on this machine. */
 export function defaultWorkerCount(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
   return Math.max(1, Math.min(4, cores ?? 2));
 }
 
-const createBasinWorker = (): Worker => new Worker(new URL('./basin.worker.ts', import.meta.url), { type: 'module' });
+const createBasinWorker = (): Worker =>
+  new Worker(new URL('./basin.worker.ts', import.meta.url), { type: 'module' });
 
-export function computeBasinMap(request: BasinRequest, options: BasinMapOptions = {}): Promise<Int8Array> {
+export function computeBasinMap(
+  request: BasinRequest,
+  options: BasinMapOptions = {},
+): Promise<Int8Array> {
   const { onProgress, signal, create = createBasinWorker } = options;
   const { nx, ny } = request;
   const poolSize = Math.max(1, Math.floor(options.workers ?? defaultWorkerCount()));
@@ -100,7 +105,8 @@ export function computeBasinMap(request: BasinRequest, options: BasinMapOptions 
       pool.push(w);
       partial.push(0);
       w.onmessage = (e: MessageEvent<FromBasinWorker>) => onMessage(slot, e.data);
-      w.onerror = (e: ErrorEvent) => finish(new Error(`basin worker failed: ${e.message ?? 'unknown error'}`));
+      w.onerror = (e: ErrorEvent) =>
+        finish(new Error(`basin worker failed: ${e.message ?? 'unknown error'}`));
     }
     for (let slot = 0; slot < pool.length; slot++) feed(slot);
   });

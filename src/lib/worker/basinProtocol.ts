@@ -37,7 +37,10 @@ export type BasinPost = (msg: FromBasinWorker, transfer?: Transferable[]) => voi
 /** The worker's whole job: compute the requested rows, posting progress per row, then the classes. */
 export function handleBasinMessage(msg: ToBasinWorker, post: BasinPost): void {
   if (msg.type !== 'rows') {
-    post({ type: 'error', message: `unknown message type ${String((msg as { type?: unknown }).type)}` });
+    post({
+      type: 'error',
+      message: `unknown message type ${String((msg as { type?: unknown }).type)}`,
+    });
     return;
   }
   const { request, rows } = msg;

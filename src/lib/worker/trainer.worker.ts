@@ -25,5 +25,10 @@ scope.onmessage = (e) => {
 
 scope.addEventListener('unhandledrejection', (e) => {
   const reason = e.reason instanceof Error ? e.reason.message : String(e.reason);
-  scope.postMessage({ type: 'error', phase: 'train', message: `unexpected failure in the worker: ${reason}`, recoverable: true });
+  scope.postMessage({
+    type: 'error',
+    phase: 'train',
+    message: `unexpected failure in the worker: ${reason}`,
+    recoverable: true,
+  });
 });

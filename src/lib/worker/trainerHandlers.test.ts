@@ -32,7 +32,8 @@ const settings = (over: Partial<LabSettings> = {}): LabSettings => ({
 function harness() {
   const out: FromTrainer[] = [];
   const h = new TrainerHandlers({ post: (m) => out.push(m), pickBackend: cpu, flushMs: 0 });
-  const of = <T extends FromTrainer['type']>(type: T) => out.filter((m): m is Extract<FromTrainer, { type: T }> => m.type === type);
+  const of = <T extends FromTrainer['type']>(type: T) =>
+    out.filter((m): m is Extract<FromTrainer, { type: T }> => m.type === type);
   return { h, out, of };
 }
 
@@ -50,9 +51,20 @@ describe('TrainerHandlers', () => {
     const steps = of('step-metrics').flatMap((m) => m.metrics);
     expect(steps).toHaveLength(12);
     expect(steps.filter((s) => s.run === 0).map((s) => s.gradEvals)).toEqual([2, 4, 6, 8, 10, 12]);
-    expect(steps.filter((s) => s.run === 1).every((s) => s.sharpness === null && s.deltaNorm === 0)).toBe(true);
-    expect(steps.filter((s) => s.run === 0).every((s) => s.sharpness !== null && s.deltaNorm > 0)).toBe(true);
-    expect(of('eval-metrics').map((m) => [m.metrics.run, m.metrics.step])).toEqual([[0, 0], [1, 0], [0, 3], [1, 3], [0, 6], [1, 6]]);
+    expect(
+      steps.filter((s) => s.run === 1).every((s) => s.sharpness === null && s.deltaNorm === 0),
+    ).toBe(true);
+    expect(
+      steps.filter((s) => s.run === 0).every((s) => s.sharpness !== null && s.deltaNorm > 0),
+    ).toBe(true);
+    expect(of('eval-metrics').map((m) => [m.metrics.run, m.metrics.step])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 3],
+      [1, 3],
+      [0, 6],
+      [1, 6],
+    ]);
     const eta = of('eta-stats');
     expect(eta.map((m) => m.step)).toEqual([3, 3, 6, 6]);
     expect(eta[0].heatmap?.param).toBe('block0.attn.wqkv');
@@ -69,7 +81,8 @@ describe('TrainerHandlers', () => {
       await x.h.handle({ type: 'start' });
       await x.h.handle({ type: 'dispose' });
     }
-    const losses = (x: ReturnType<typeof harness>) => x.of('step-metrics').flatMap((m) => m.metrics.map((s) => s.loss));
+    const losses = (x: ReturnType<typeof harness>) =>
+      x.of('step-metrics').flatMap((m) => m.metrics.map((s) => s.loss));
     expect(losses(a)).toEqual(losses(b));
     expect(new Set(losses(a)).size).toBeGreaterThan(1);
   });
@@ -101,7 +114,10 @@ describe('TrainerHandlers', () => {
     await Promise.all([first, second]);
     expect(h.race!.step).toBe(40);
     expect(of('status').at(-1)?.state).toBe('done');
-    const steps = of('step-metrics').flatMap((m) => m.metrics).filter((x) => x.run === 0).map((x) => x.step);
+    const steps = of('step-metrics')
+      .flatMap((m) => m.metrics)
+      .filter((x) => x.run === 0)
+      .map((x) => x.step);
     // the second race counts from 1 again after the first one's last step
     expect(steps.lastIndexOf(1)).toBeGreaterThan(0);
     await h.handle({ type: 'dispose' });
@@ -109,21 +125,43 @@ describe('TrainerHandlers', () => {
 
   it('rejects settings that do not fit with a clear message before training', async () => {
     const { h, of } = harness();
-    await h.handle({ type: 'init', settings: settings({ model: { layers: 2, dModel: 48, heads: 5, mlp: 32, dropout: 0 } }) });
+    await h.handle({
+      type: 'init',
+      settings: settings({ model: { layers: 2, dModel: 48, heads: 5, mlp: 32, dropout: 0 } }),
+    });
     expect(of('error')[0]).toMatchObject({ phase: 'settings' });
     expect(of('error')[0].message).toMatch(/heads \(5\) must divide d_model \(48\)/);
     await h.handle({
       type: 'init',
-      settings: settings({ task: { kind: 'charlm', text: 'alice', seqLen: 64, testFraction: 0.1 }, model: { layers: 4, dModel: 128, heads: 8, mlp: 1024, dropout: 0 }, batch: 1024 }),
+      settings: settings({
+        task: { kind: 'charlm', text: 'alice', seqLen: 64, testFraction: 0.1 },
+        model: { layers: 4, dModel: 128, heads: 8, mlp: 1024, dropout: 0 },
+        batch: 1024,
+      }),
     });
     // texts are not loaded in this harness: the task error comes first
     expect(of('error')[1].message).toMatch(/task: .*not loaded/);
-    await h.handle({ type: 'init', settings: settings({ task: { kind: 'reverse', length: 32, alphabet: 64, trainSize: 100, testSize: 10 }, model: { layers: 4, dModel: 128, heads: 8, mlp: 1024, dropout: 0 }, batch: 1024 }) });
+    await h.handle({
+      type: 'init',
+      settings: settings({
+        task: { kind: 'reverse', length: 32, alphabet: 64, trainSize: 100, testSize: 10 },
+        model: { layers: 4, dModel: 128, heads: 8, mlp: 1024, dropout: 0 },
+        batch: 1024,
+      }),
+    });
     expect(of('error')[2].message).toMatch(/too large for cpu.*MiB/);
-    await h.handle({ type: 'init', settings: settings({ runs: [{ label: 'bad', config: recipe('adasam', 'paper', { beta1: 1 }) }] }) });
+    await h.handle({
+      type: 'init',
+      settings: settings({
+        runs: [{ label: 'bad', config: recipe('adasam', 'paper', { beta1: 1 }) }],
+      }),
+    });
     expect(of('error')[3].message).toMatch(/bad: beta1/);
     await h.handle({ type: 'start' });
-    expect(of('error')[4]).toMatchObject({ phase: 'train', message: expect.stringMatching(/init first/) });
+    expect(of('error')[4]).toMatchObject({
+      phase: 'train',
+      message: expect.stringMatching(/init first/),
+    });
     expect(of('ready')).toHaveLength(0);
     expect(checkLab(settings({ batch: 0, runs: [] }))).toHaveLength(2);
   });
@@ -132,7 +170,13 @@ describe('TrainerHandlers', () => {
     const { h, of } = harness();
     await h.handle({
       type: 'init',
-      settings: settings({ steps: 5, runs: [{ label: 'boom', config: recipe('sgd', 'paper', { lr: 1e30 }) }, { label: 'ok', config: recipe('sgd', 'paper', { lr: 0.01 }) }] }),
+      settings: settings({
+        steps: 5,
+        runs: [
+          { label: 'boom', config: recipe('sgd', 'paper', { lr: 1e30 }) },
+          { label: 'ok', config: recipe('sgd', 'paper', { lr: 0.01 }) },
+        ],
+      }),
     });
     await h.handle({ type: 'start' });
     expect(of('diverged')).toHaveLength(1);
@@ -148,14 +192,34 @@ describe('TrainerHandlers', () => {
     await h.handle({ type: 'hessian', requestId: 1, run: 0, iters: 5 });
     expect(of('hessian')[0]).toMatchObject({ requestId: 1, run: 0, step: 3, iters: 5 });
     expect(Number.isFinite(of('hessian')[0].lambdaMax)).toBe(true);
-    await h.handle({ type: 'slice', requestId: 2, run: 1, directions: 'delta-random', n: 4, span: 1 });
+    await h.handle({
+      type: 'slice',
+      requestId: 2,
+      run: 1,
+      directions: 'delta-random',
+      n: 4,
+      span: 1,
+    });
     expect(of('slice-progress').map((p) => p.done)).toEqual([1, 2, 3, 4]);
     expect(of('slice-done')[0].result).toMatchObject({ run: 1, n: 4, directions: 'delta-random' });
     expect(of('slice-done')[0].result.grid).toHaveLength(16);
-    await h.handle({ type: 'speedup', requestId: 3, config: recipe('adasam', 'torch', { lr: 1e-3 }), batches: [4, 8], steps: 3 });
+    await h.handle({
+      type: 'speedup',
+      requestId: 3,
+      config: recipe('adasam', 'torch', { lr: 1e-3 }),
+      batches: [4, 8],
+      steps: 3,
+    });
     expect(of('speedup-done')[0].curves.map((c) => c.losses.length)).toEqual([3, 3]);
     await h.handle({ type: 'cancel', requestId: 4 });
-    await h.handle({ type: 'slice', requestId: 4, run: 0, directions: 'filter-normalized', n: 4, span: 1 });
+    await h.handle({
+      type: 'slice',
+      requestId: 4,
+      run: 0,
+      directions: 'filter-normalized',
+      n: 4,
+      span: 1,
+    });
     expect(of('slice-done')).toHaveLength(1);
     await h.handle({ type: 'hessian', requestId: 5, run: 7, iters: 5 });
     expect(of('error').at(-1)).toMatchObject({ phase: 'request', requestId: 5 });
@@ -169,7 +233,9 @@ describe('TrainerHandlers', () => {
       calls++;
       await tf.setBackend('cpu');
       // the first pick claims to be webgl, so a failing step counts as a GPU failure
-      return calls === 1 ? { name: 'webgl', reason: 'test', fallbacks: [] } : { name: 'cpu', reason: 'test', fallbacks: ['webgl: failed earlier in this session'] };
+      return calls === 1
+        ? { name: 'webgl', reason: 'test', fallbacks: [] }
+        : { name: 'cpu', reason: 'test', fallbacks: ['webgl: failed earlier in this session'] };
     };
     const h = new TrainerHandlers({ post: (m) => out.push(m), pickBackend: pick, flushMs: 0 });
     await h.handle({ type: 'init', settings: settings({ steps: 3 }) });

@@ -13,9 +13,21 @@
  * and start training again from step 0: optimizer state cannot be read back from a lost device.
  */
 import { ConfigError, validateConfig } from '../optim/config';
-import { AUTO_ORDER, memoryBudget, pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
+import {
+  AUTO_ORDER,
+  memoryBudget,
+  pickBackend,
+  type BackendChoice,
+  type PickOptions,
+} from '../tf/backend';
 import { describeExample, makeTask, type Dataset } from '../tf/data';
-import { checkModel, estimateBytes, largestTensorBytes, paramCount, paramShapes } from '../tf/model/transformer';
+import {
+  checkModel,
+  estimateBytes,
+  largestTensorBytes,
+  paramCount,
+  paramShapes,
+} from '../tf/model/transformer';
 import { hessianTopEigen, lossSlice, Race, speedupExperiment } from '../tf/train';
 import type {
   BackendName,
@@ -119,7 +131,11 @@ export class TrainerHandlers {
           await this.#exclusive(async () => this.#disposeRace());
           return;
         default:
-          this.#error('settings', `unknown message ${JSON.stringify((msg as { type?: unknown }).type)}`, true);
+          this.#error(
+            'settings',
+            `unknown message ${JSON.stringify((msg as { type?: unknown }).type)}`,
+            true,
+          );
       }
     } catch (err) {
       this.#error('train', messageOf(err), true);
@@ -165,7 +181,13 @@ export class TrainerHandlers {
       this.#error('settings', `task: ${messageOf(err)}`, true);
       return false;
     }
-    const model: ModelSettings = { ...settings.model, vocab: data.vocab, seqLen: data.seqLen, head: data.head, classes: data.classes };
+    const model: ModelSettings = {
+      ...settings.model,
+      vocab: data.vocab,
+      seqLen: data.seqLen,
+      head: data.head,
+      classes: data.classes,
+    };
     const modelProblems = checkModel(model);
     if (modelProblems.length) {
       this.#error('settings', `model: ${modelProblems.join('; ')}`, true);
@@ -206,7 +228,14 @@ export class TrainerHandlers {
     if (settings.etaMatrix) this.#etaMatrix = settings.etaMatrix;
     this.#d.post({
       type: 'ready',
-      task: { kind: settings.task.kind, trainSize: data.train.n, testSize: data.test.n, tokens: data.tokens, model, example: describeExample(data) },
+      task: {
+        kind: settings.task.kind,
+        trainSize: data.train.n,
+        testSize: data.test.n,
+        tokens: data.tokens,
+        model,
+        example: describeExample(data),
+      },
       params: paramShapes(model),
       paramCount: paramCount(model),
       estimatedBytes: bytes,
@@ -219,7 +248,8 @@ export class TrainerHandlers {
   // ─── training loop ─────────────────────────────────────────────────────────────────────────
 
   async #start(fromScratch: boolean): Promise<void> {
-    if (!this.#race || !this.#settings) return this.#error('train', 'nothing to train: send init first', true);
+    if (!this.#race || !this.#settings)
+      return this.#error('train', 'nothing to train: send init first', true);
     if (this.#looping) {
       if (this.#state === 'paused') this.#setState('running');
       if (this.#state === 'running') return;
@@ -262,13 +292,23 @@ export class TrainerHandlers {
             for (const r of results) {
               if (r.kind === 'step') {
                 this.#pending.push(r.metrics);
-                if (r.eta) this.#d.post({ type: 'eta-stats', run: r.metrics.run, step: r.metrics.step, histograms: r.eta.histograms, heatmap: r.eta.heatmap });
+                if (r.eta)
+                  this.#d.post({
+                    type: 'eta-stats',
+                    run: r.metrics.run,
+                    step: r.metrics.step,
+                    histograms: r.eta.histograms,
+                    heatmap: r.eta.heatmap,
+                  });
               } else if (r.kind === 'diverged') {
                 this.#d.post({ type: 'diverged', run: r.run, step: r.step, message: r.message });
               }
             }
             for (const r of results) {
-              if (r.kind === 'step' && (r.metrics.step % s.evalEvery === 0 || r.metrics.step === s.steps)) {
+              if (
+                r.kind === 'step' &&
+                (r.metrics.step % s.evalEvery === 0 || r.metrics.step === s.steps)
+              ) {
                 this.#flush();
                 this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(r.metrics.run) });
               }
@@ -314,7 +354,12 @@ export class TrainerHandlers {
         return false;
       }
       this.#backend = choice.name;
-      this.#d.post({ type: 'backend-fallback', from, to: choice.name, message: `${message}. Training restarts from step 0 on ${choice.name}.` });
+      this.#d.post({
+        type: 'backend-fallback',
+        from,
+        to: choice.name,
+        message: `${message}. Training restarts from step 0 on ${choice.name}.`,
+      });
       this.#d.post({ type: 'backend-info', ...choice });
       const ok = await this.#build(this.#settings!);
       if (ok) {
@@ -329,7 +374,8 @@ export class TrainerHandlers {
     const race = this.#race;
     if (!race) return;
     for (let i = 0; i < race.runs.length; i++) {
-      if (race.runs[i].opt.status === 'ok') this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(i) });
+      if (race.runs[i].opt.status === 'ok')
+        this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(i) });
     }
   }
 
@@ -366,7 +412,15 @@ export class TrainerHandlers {
           shouldStop: () => this.#cancelled.has(m.requestId),
         });
         if (!this.#cancelled.has(m.requestId)) {
-          this.#d.post({ type: 'hessian', requestId: m.requestId, run: m.run, step: r.step, lambdaMax, iters: history.length, history });
+          this.#d.post({
+            type: 'hessian',
+            requestId: m.requestId,
+            run: m.run,
+            step: r.step,
+            lambdaMax,
+            iters: history.length,
+            history,
+          });
         }
       } finally {
         fixed.dispose();
@@ -395,7 +449,18 @@ export class TrainerHandlers {
         });
         if (out) {
           this.#d.post(
-            { type: 'slice-done', requestId: m.requestId, result: { run: m.run, step: r.step, directions: m.directions, n, span: m.span, ...out } },
+            {
+              type: 'slice-done',
+              requestId: m.requestId,
+              result: {
+                run: m.run,
+                step: r.step,
+                directions: m.directions,
+                n,
+                span: m.span,
+                ...out,
+              },
+            },
             [out.grid.buffer],
           );
         }
@@ -408,9 +473,11 @@ export class TrainerHandlers {
   #speedup(m: Extract<ToTrainer, { type: 'speedup' }>): Promise<void> {
     return this.#request(m.requestId, async () => {
       const race = this.#race;
-      if (!race || !this.#model || !this.#data) throw new Error('nothing to train: send init first');
+      if (!race || !this.#model || !this.#data)
+        throw new Error('nothing to train: send init first');
       const config = validateConfig({ ...m.config });
-      if (!m.batches.length || m.batches.some((b) => !(Number.isInteger(b) && b >= 1 && b <= 1024))) throw new Error('batch sizes must be integers in [1, 1024]');
+      if (!m.batches.length || m.batches.some((b) => !(Number.isInteger(b) && b >= 1 && b <= 1024)))
+        throw new Error('batch sizes must be integers in [1, 1024]');
       let last = 0;
       const curves = await speedupExperiment({
         model: this.#model,
@@ -430,7 +497,10 @@ export class TrainerHandlers {
         },
       });
       if (!this.#cancelled.has(m.requestId)) {
-        this.#d.post({ type: 'speedup-done', requestId: m.requestId, curves }, curves.map((c) => c.losses.buffer as ArrayBuffer));
+        this.#d.post(
+          { type: 'speedup-done', requestId: m.requestId, curves },
+          curves.map((c) => c.losses.buffer as ArrayBuffer),
+        );
       }
     });
   }
@@ -456,8 +526,19 @@ export class TrainerHandlers {
     this.#d.post({ type: 'status', state, step: this.#race?.step ?? 0 });
   }
 
-  #error(phase: Extract<FromTrainer, { type: 'error' }>['phase'], message: string, recoverable: boolean, requestId?: number): void {
-    this.#d.post({ type: 'error', phase, message, recoverable, ...(requestId === undefined ? {} : { requestId }) });
+  #error(
+    phase: Extract<FromTrainer, { type: 'error' }>['phase'],
+    message: string,
+    recoverable: boolean,
+    requestId?: number,
+  ): void {
+    this.#d.post({
+      type: 'error',
+      phase,
+      message,
+      recoverable,
+      ...(requestId === undefined ? {} : { requestId }),
+    });
   }
 
   #disposeRace(): void {
@@ -470,11 +551,14 @@ export class TrainerHandlers {
 export function checkLab(s: LabSettings): string[] {
   const out: string[] = [];
   const int = (x: number, lo: number, hi: number) => Number.isInteger(x) && x >= lo && x <= hi;
-  if (!Array.isArray(s.runs) || s.runs.length < 1 || s.runs.length > 8) out.push('a race needs 1–8 optimizers');
+  if (!Array.isArray(s.runs) || s.runs.length < 1 || s.runs.length > 8)
+    out.push('a race needs 1–8 optimizers');
   if (!int(s.batch, 1, 1024)) out.push(`batch must be an integer in [1, 1024]; got ${s.batch}`);
   if (!int(s.steps, 1, 1_000_000)) out.push(`steps must be a positive integer; got ${s.steps}`);
-  if (!int(s.evalEvery, 1, 1_000_000)) out.push(`evalEvery must be a positive integer; got ${s.evalEvery}`);
+  if (!int(s.evalEvery, 1, 1_000_000))
+    out.push(`evalEvery must be a positive integer; got ${s.evalEvery}`);
   if (!int(s.seed, 0, 2 ** 32 - 1)) out.push(`seed must be an integer in [0, 2³²); got ${s.seed}`);
-  if (s.backend !== 'auto' && !AUTO_ORDER.includes(s.backend)) out.push(`unknown backend ${JSON.stringify(s.backend)}`);
+  if (s.backend !== 'auto' && !AUTO_ORDER.includes(s.backend))
+    out.push(`unknown backend ${JSON.stringify(s.backend)}`);
   return out;
 }

@@ -38,7 +38,13 @@ export type TaskSettings =
   /** a + b mod p: tokens [a, b, '='] → class (a+b) mod p; `trainFraction` of all p² pairs train, the rest test */
   | { kind: 'modadd'; p: number; trainFraction: number }
   /** tokens x₁…x_L SEP then the reversed (or sorted) sequence; loss on the output half only (causal LM head) */
-  | { kind: 'reverse' | 'sort'; length: number; alphabet: number; trainSize: number; testSize: number }
+  | {
+      kind: 'reverse' | 'sort';
+      length: number;
+      alphabet: number;
+      trainSize: number;
+      testSize: number;
+    }
   /** '(' / ')' strings of even `length`; label 1 when balanced; half the examples are balanced */
   | { kind: 'brackets'; length: number; trainSize: number; testSize: number }
   /** 0/1 strings of odd `length`; label 1 when ones are the majority */
@@ -214,12 +220,25 @@ export type ToTrainer =
   /** Largest Hessian eigenvalue of run `run` on a fixed training batch, by `iters` power iterations. */
   | { type: 'hessian'; requestId: number; run: number; iters: number }
   /** 2-D loss slice around run `run`'s current weights; n×n points (n ≤ 41) on a fixed batch. */
-  | { type: 'slice'; requestId: number; run: number; directions: SliceDirections; n: number; span: number }
+  | {
+      type: 'slice';
+      requestId: number;
+      run: number;
+      directions: SliceDirections;
+      n: number;
+      span: number;
+    }
   /**
    * The linear-speedup experiment (paper §4.3, Fig. 1): trains `config` from the same initial
    * weights with each batch size b, lr = config.lr·√(b / batches[0]), `steps` iterations each.
    */
-  | { type: 'speedup'; requestId: number; config: OptimizerConfig; batches: number[]; steps: number }
+  | {
+      type: 'speedup';
+      requestId: number;
+      config: OptimizerConfig;
+      batches: number[];
+      steps: number;
+    }
   /** Abort a running hessian/slice/speedup request. */
   | { type: 'cancel'; requestId: number }
   /** Dispose everything (before the page drops the worker). */
@@ -229,22 +248,49 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done';
 
 export type FromTrainer =
   /** Which backend runs and why; `fallbacks` lists those tried and rejected, with reasons. */
-  | { type: 'backend-info'; name: BackendName; reason: string; fallbacks: string[]; isFallbackAdapter?: boolean }
+  | {
+      type: 'backend-info';
+      name: BackendName;
+      reason: string;
+      fallbacks: string[];
+      isFallbackAdapter?: boolean;
+    }
   /** The backend failed during the session (e.g. WebGPU device lost); training continues on `to`. */
   | { type: 'backend-fallback'; from: BackendName; to: BackendName; message: string }
   /** init succeeded: the task, the parameter list (for the η-matrix choice) and sizes. */
-  | { type: 'ready'; task: TaskInfo; params: ParamInfo[]; paramCount: number; estimatedBytes: number; runs: string[] }
+  | {
+      type: 'ready';
+      task: TaskInfo;
+      params: ParamInfo[];
+      paramCount: number;
+      estimatedBytes: number;
+      runs: string[];
+    }
   /** The race's state changed. `step` is the step every run has reached. */
   | { type: 'status'; state: RunState; step: number }
   /** Per-step diagnostics, batched (several steps and runs per message, in order). */
   | { type: 'step-metrics'; metrics: StepMetrics[] }
   | { type: 'eval-metrics'; metrics: EvalMetrics }
   /** Per-layer-group log10 η histograms and the heatmap of one matrix, for one run (adaptive runs only). */
-  | { type: 'eta-stats'; run: number; step: number; histograms: EtaHistogram[]; heatmap: EtaHeatmap | null }
+  | {
+      type: 'eta-stats';
+      run: number;
+      step: number;
+      histograms: EtaHistogram[];
+      heatmap: EtaHeatmap | null;
+    }
   /** A run hit NaN/Inf at `step`; it stopped and keeps its last good weights (the others go on). */
   | { type: 'diverged'; run: number; step: number; message: string }
   /** λ_max of the Hessian by power iteration on Hessian-vector products. */
-  | { type: 'hessian'; requestId: number; run: number; step: number; lambdaMax: number; iters: number; history: number[] }
+  | {
+      type: 'hessian';
+      requestId: number;
+      run: number;
+      step: number;
+      lambdaMax: number;
+      iters: number;
+      history: number[];
+    }
   | { type: 'slice-progress'; requestId: number; done: number; total: number }
   | { type: 'slice-done'; requestId: number; result: SliceResult }
   | { type: 'speedup-progress'; requestId: number; batch: number; step: number; total: number }
@@ -255,6 +301,12 @@ export type FromTrainer =
    * a step threw; 'request': a hessian/slice/speedup request failed; 'crash': the worker itself died
    * (sent by TrainerClient, not by the worker). `recoverable`: sending init again may work.
    */
-  | { type: 'error'; phase: 'settings' | 'backend' | 'train' | 'request' | 'crash'; message: string; recoverable: boolean; requestId?: number };
+  | {
+      type: 'error';
+      phase: 'settings' | 'backend' | 'train' | 'request' | 'crash';
+      message: string;
+      recoverable: boolean;
+      requestId?: number;
+    };
 
 export type FromTrainerType = FromTrainer['type'];

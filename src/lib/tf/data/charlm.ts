@@ -23,13 +23,19 @@ function windows(ids: Int32Array, from: number, to: number, T: number, stride: n
 export function charLM(s: Extract<TaskSettings, { kind: 'charlm' }>, text: string): Dataset {
   const T = s.seqLen;
   if (!(T >= 4 && T <= 64)) throw new TaskError(`sequence length must be in [4, 64]; got ${T}`);
-  if (!(s.testFraction > 0 && s.testFraction < 0.5)) throw new TaskError(`test fraction must be in (0, 0.5); got ${s.testFraction}`);
+  if (!(s.testFraction > 0 && s.testFraction < 0.5))
+    throw new TaskError(`test fraction must be in (0, 0.5); got ${s.testFraction}`);
   const chars = [...new Set(text)].sort();
   const index = new Map(chars.map((c, i) => [c, i]));
   const ids = Int32Array.from(text, (c) => index.get(c) ?? 0);
   const split = Math.floor(ids.length * (1 - s.testFraction));
   const train = windows(ids, 0, split, T, 1);
   const test = windows(ids, split, ids.length, T, T);
-  if (train.n < 1 || test.n < 1) throw new TaskError(`the text is too short for windows of ${T} characters`);
-  return makeDataset({ vocab: chars.length, seqLen: T, head: 'lm', classes: chars.length, tokens: chars }, train, test);
+  if (train.n < 1 || test.n < 1)
+    throw new TaskError(`the text is too short for windows of ${T} characters`);
+  return makeDataset(
+    { vocab: chars.length, seqLen: T, head: 'lm', classes: chars.length, tokens: chars },
+    train,
+    test,
+  );
 }

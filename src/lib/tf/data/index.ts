@@ -9,7 +9,11 @@ import type { Dataset } from './types';
 
 export * from './types';
 
-export function makeTask(s: TaskSettings, seed: number, texts: Partial<Record<TextName, string>> = {}): Dataset {
+export function makeTask(
+  s: TaskSettings,
+  seed: number,
+  texts: Partial<Record<TextName, string>> = {},
+): Dataset {
   switch (s.kind) {
     case 'modadd':
       return modularAddition(s, seed);

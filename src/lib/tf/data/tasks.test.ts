@@ -14,7 +14,8 @@ const TASKS: TaskSettings[] = [
   { kind: 'charlm', text: 'alice', seqLen: 16, testFraction: 0.1 },
 ];
 
-const rows = (ex: Examples, T: number) => Array.from({ length: ex.n }, (_, i) => ex.tokens.subarray(i * T, (i + 1) * T).join(','));
+const rows = (ex: Examples, T: number) =>
+  Array.from({ length: ex.n }, (_, i) => ex.tokens.subarray(i * T, (i + 1) * T).join(','));
 
 describe.each(TASKS)('task $kind', (settings) => {
   const make = (seed: number): Dataset => makeTask(settings, seed, { alice });
@@ -34,7 +35,8 @@ describe.each(TASKS)('task $kind', (settings) => {
     const train = new Set(rows(d.train, d.seqLen));
     expect(d.train.n).toBeGreaterThan(0);
     expect(d.test.n).toBeGreaterThan(0);
-    if (settings.kind !== 'charlm') for (const r of rows(d.test, d.seqLen)) expect(train.has(r)).toBe(false);
+    if (settings.kind !== 'charlm')
+      for (const r of rows(d.test, d.seqLen)) expect(train.has(r)).toBe(false);
     expect(Math.max(...d.train.tokens)).toBeLessThan(d.vocab);
     expect(Math.max(...d.test.targets)).toBeLessThan(d.classes);
     expect(d.seqLen).toBeLessThanOrEqual(64);
@@ -45,9 +47,16 @@ describe.each(TASKS)('task $kind', (settings) => {
     const B = 4;
     const steps = Math.floor(d.train.n / B);
     const seen = new Set<string>();
-    for (let t = 0; t < steps; t++) for (const r of rows({ n: B, tokens: d.batchAt(t, B, 9).tokens, targets: new Int32Array() }, d.seqLen)) seen.add(r);
+    for (let t = 0; t < steps; t++)
+      for (const r of rows(
+        { n: B, tokens: d.batchAt(t, B, 9).tokens, targets: new Int32Array() },
+        d.seqLen,
+      ))
+        seen.add(r);
     const distinct = new Set(rows(d.train, d.seqLen)).size;
-    expect(seen.size).toBeGreaterThanOrEqual(Math.min(distinct, steps * B) - (d.train.n - distinct));
+    expect(seen.size).toBeGreaterThanOrEqual(
+      Math.min(distinct, steps * B) - (d.train.n - distinct),
+    );
     expect(describeExample(d).input.length).toBeGreaterThan(0);
   });
 });
@@ -90,15 +99,25 @@ describe('task contents', () => {
   });
 
   it('char-LM targets are the next characters and the test text comes after the training text', () => {
-    const d = makeTask({ kind: 'charlm', text: 'alice', seqLen: 8, testFraction: 0.1 }, 0, { alice });
-    expect(Array.from(d.train.targets.subarray(0, 7))).toEqual(Array.from(d.train.tokens.subarray(1, 8)));
+    const d = makeTask({ kind: 'charlm', text: 'alice', seqLen: 8, testFraction: 0.1 }, 0, {
+      alice,
+    });
+    expect(Array.from(d.train.targets.subarray(0, 7))).toEqual(
+      Array.from(d.train.tokens.subarray(1, 8)),
+    );
     const decode = (ids: ArrayLike<number>) => Array.from(ids, (i) => d.tokens[i]).join('');
     expect(alice.startsWith(decode(d.train.tokens.subarray(0, 8)))).toBe(true);
-    expect(alice.indexOf(decode(d.test.tokens.subarray(0, 8)))).toBeGreaterThanOrEqual(Math.floor(alice.length * 0.9) - 8);
+    expect(alice.indexOf(decode(d.test.tokens.subarray(0, 8)))).toBeGreaterThanOrEqual(
+      Math.floor(alice.length * 0.9) - 8,
+    );
   });
 
   it('says clearly when the sizes cannot be met', () => {
-    expect(() => makeTask({ kind: 'majority', length: 3, trainSize: 10, testSize: 5 }, 1)).toThrow(/distinct examples/);
-    expect(() => makeTask({ kind: 'charlm', text: 'alice', seqLen: 8, testFraction: 0.1 }, 1)).toThrow(/not loaded/);
+    expect(() => makeTask({ kind: 'majority', length: 3, trainSize: 10, testSize: 5 }, 1)).toThrow(
+      /distinct examples/,
+    );
+    expect(() =>
+      makeTask({ kind: 'charlm', text: 'alice', seqLen: 8, testFraction: 0.1 }, 1),
+    ).toThrow(/not loaded/);
   });
 });

@@ -47,7 +47,11 @@ export interface Dataset extends TaskSpec {
 }
 
 /** Copies examples `idx` of `ex` into one batch. */
-export function gather(ex: Examples, idx: ArrayLike<number>, spec: Pick<TaskSpec, 'seqLen' | 'head'>): Batch {
+export function gather(
+  ex: Examples,
+  idx: ArrayLike<number>,
+  spec: Pick<TaskSpec, 'seqLen' | 'head'>,
+): Batch {
   const T = spec.seqLen;
   const B = idx.length;
   const perEx = spec.head === 'lm' ? T : 1;
@@ -113,7 +117,9 @@ export function distinctSplit<E>(
   let attempts = 0;
   while (out.length < total) {
     if (++attempts > 50 * total + 1000) {
-      throw new TaskError(`only ${out.length} distinct examples found; ask for fewer than ${total} or longer sequences`);
+      throw new TaskError(
+        `only ${out.length} distinct examples found; ask for fewer than ${total} or longer sequences`,
+      );
     }
     const { key, example } = draw(rng, out.length);
     if (seen.has(key)) continue;
@@ -124,7 +130,11 @@ export function distinctSplit<E>(
 }
 
 /** Packs fixed-length examples into Examples. */
-export function pack(rows: { tokens: number[]; targets: number[] }[], T: number, perEx: number): Examples {
+export function pack(
+  rows: { tokens: number[]; targets: number[] }[],
+  T: number,
+  perEx: number,
+): Examples {
   const tokens = new Int32Array(rows.length * T);
   const targets = new Int32Array(rows.length * perEx);
   rows.forEach((r, i) => {

@@ -5,7 +5,7 @@
  * change the weights of the others.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeRng, mixSeed, shuffle, STREAM, type Rng } from '../rng';
+import { makeRng, mixSeed, STREAM } from '../rng';
 
 function nameHash(name: string): number {
   let h = 0x811c9dc5; // FNV-1a
@@ -22,4 +22,5 @@ export function normalInit(shape: number[], std: number, seed: number, name: str
   return tf.tensor(values, shape, 'float32');
 }
 
-export const constantInit = (shape: number[], value: number): tf.Tensor => tf.fill(shape, value, 'float32');
+export const constantInit = (shape: number[], value: number): tf.Tensor =>
+  tf.fill(shape, value, 'float32');

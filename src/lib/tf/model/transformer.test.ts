@@ -1,16 +1,38 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSettings } from '../../worker/trainerProtocol';
-import { crossEntropy, estimateBytes, forward, initParams, makeDropoutMasks, paramCount, paramShapes } from './transformer';
+import {
+  crossEntropy,
+  estimateBytes,
+  forward,
+  initParams,
+  makeDropoutMasks,
+  paramCount,
+  paramShapes,
+} from './transformer';
 
-const base: ModelSettings = { layers: 2, dModel: 32, heads: 4, mlp: 64, dropout: 0, vocab: 11, seqLen: 8, head: 'lm', classes: 11 };
+const base: ModelSettings = {
+  layers: 2,
+  dModel: 32,
+  heads: 4,
+  mlp: 64,
+  dropout: 0,
+  vocab: 11,
+  seqLen: 8,
+  head: 'lm',
+  classes: 11,
+};
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 const tokens = (B: number, T: number, V: number, salt = 0) =>
-  tf.tensor2d(Int32Array.from({ length: B * T }, (_, i) => (i * 7 + salt) % V), [B, T], 'int32');
+  tf.tensor2d(
+    Int32Array.from({ length: B * T }, (_, i) => (i * 7 + salt) % V),
+    [B, T],
+    'int32',
+  );
 
 describe('transformer', () => {
   it('gives [B, T, C] logits for the LM head and [B, C] for the classify head', () => {
@@ -30,7 +52,14 @@ describe('transformer', () => {
   it('the causal mask: changing a later token leaves earlier LM logits unchanged', async () => {
     const p = initParams(base, 2);
     const a = tokens(2, 8, 11);
-    const changed = tf.tensor2d([[...(await a.data())].slice(0, 8).map((t, i) => (i === 5 ? (t + 3) % 11 : t)), [...(await a.data())].slice(8)], [2, 8], 'int32');
+    const changed = tf.tensor2d(
+      [
+        [...(await a.data())].slice(0, 8).map((t, i) => (i === 5 ? (t + 3) % 11 : t)),
+        [...(await a.data())].slice(8),
+      ],
+      [2, 8],
+      'int32',
+    );
     const la = (await forward(p, a, base).array()) as number[][][];
     const lb = (await forward(p, changed, base).array()) as number[][][];
     for (let t = 0; t < 5; t++) for (let c = 0; c < 11; c++) expect(lb[0][t][c]).toBe(la[0][t][c]);
@@ -67,14 +96,23 @@ describe('transformer', () => {
     expect(await m1.mlp[0].data()).not.toEqual(await m3.mlp[0].data());
     const plain = await forward(p, x, s).data();
     expect(await forward(p, x, s, { dropoutMasks: m1 }).data()).not.toEqual(plain);
-    expect(await forward(p, x, s, { dropoutMasks: m2 }).data()).toEqual(await forward(p, x, s, { dropoutMasks: m1 }).data());
+    expect(await forward(p, x, s, { dropoutMasks: m2 }).data()).toEqual(
+      await forward(p, x, s, { dropoutMasks: m1 }).data(),
+    );
     expect(makeDropoutMasks(base, 2, 9, 4)).toBeNull();
   });
 
   it('ignores LM positions whose target is −1 in the loss', async () => {
-    const logits = tf.tensor3d([[[2, 0, 0], [0, 5, 0]]]); // [1, 2, 3]
+    const logits = tf.tensor3d([
+      [
+        [2, 0, 0],
+        [0, 5, 0],
+      ],
+    ]); // [1, 2, 3]
     const full = (await crossEntropy(logits, tf.tensor2d([[0, 2]], [1, 2], 'int32'), 3).data())[0];
-    const masked = (await crossEntropy(logits, tf.tensor2d([[0, -1]], [1, 2], 'int32'), 3).data())[0];
+    const masked = (
+      await crossEntropy(logits, tf.tensor2d([[0, -1]], [1, 2], 'int32'), 3).data()
+    )[0];
     const first = -Math.log(Math.exp(2) / (Math.exp(2) + 2));
     expect(masked).toBeCloseTo(first, 5);
     expect(full).toBeCloseTo((first + -Math.log(1 / (Math.exp(5) + 2))) / 2, 5);

@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSettings, ModelShape } from '../../worker/trainerProtocol';
-import { makeRng, mixSeed, shuffle, STREAM, type Rng } from '../rng';
+import { makeRng, mixSeed, STREAM } from '../rng';
 import type { TensorMap } from '../tensorSpace';
 import { constantInit, normalInit } from './seededInit';
 
@@ -46,12 +46,14 @@ export function checkModel(s: ModelSettings): string[] {
   if (!intIn(s.layers, 1, 4)) errors.push(`layers must be 1–4; got ${s.layers}`);
   if (!intIn(s.dModel, 32, 128)) errors.push(`d_model must be 32–128; got ${s.dModel}`);
   if (!intIn(s.heads, 1, 8)) errors.push(`heads must be 1–8; got ${s.heads}`);
-  else if (s.dModel % s.heads !== 0) errors.push(`heads (${s.heads}) must divide d_model (${s.dModel})`);
+  else if (s.dModel % s.heads !== 0)
+    errors.push(`heads (${s.heads}) must divide d_model (${s.dModel})`);
   if (!intIn(s.mlp, 8, 1024)) errors.push(`MLP width must be 8–1024; got ${s.mlp}`);
   if (!intIn(s.seqLen, 1, 64)) errors.push(`sequence length must be 1–64; got ${s.seqLen}`);
   if (!intIn(s.vocab, 2, 4096)) errors.push(`vocabulary must be 2–4096; got ${s.vocab}`);
   if (!intIn(s.classes, 2, 4096)) errors.push(`classes must be 2–4096; got ${s.classes}`);
-  if (!(s.dropout >= 0 && s.dropout < 0.9)) errors.push(`dropout must be in [0, 0.9); got ${s.dropout}`);
+  if (!(s.dropout >= 0 && s.dropout < 0.9))
+    errors.push(`dropout must be in [0, 0.9); got ${s.dropout}`);
   return errors;
 }
 
@@ -102,7 +104,13 @@ export function initParams(s: ModelSettings, seed: number): TensorMap {
     const leaf = name.slice(name.lastIndexOf('.') + 1);
     if (leaf === 'g') params[name] = constantInit(shape, 1);
     else if (shape.length === 1) params[name] = constantInit(shape, 0);
-    else params[name] = normalInit(shape, name.endsWith('wo') || name.endsWith('w2') ? residualStd : INIT_STD, seed, name);
+    else
+      params[name] = normalInit(
+        shape,
+        name.endsWith('wo') || name.endsWith('w2') ? residualStd : INIT_STD,
+        seed,
+        name,
+      );
   }
   return params;
 }
@@ -111,7 +119,12 @@ export function initParams(s: ModelSettings, seed: number): TensorMap {
  * Dropout masks for one step, drawn on the CPU from (seed, step) so they are identical on every
  * backend and for every optimizer of a race; null when dropout is off.
  */
-export function makeDropoutMasks(s: ModelSettings, batch: number, seed: number, step: number): DropoutMasks | null {
+export function makeDropoutMasks(
+  s: ModelSettings,
+  batch: number,
+  seed: number,
+  step: number,
+): DropoutMasks | null {
   if (!(s.dropout > 0)) return null;
   const rng = makeRng(mixSeed(seed, STREAM.dropout, step));
   const n = batch * s.seqLen * s.dModel;
@@ -121,7 +134,10 @@ export function makeDropoutMasks(s: ModelSettings, batch: number, seed: number, 
     for (let i = 0; i < n; i++) values[i] = rng.uniform() < s.dropout ? 0 : keep;
     return tf.tensor3d(values, [batch, s.seqLen, s.dModel]);
   };
-  return { attn: Array.from({ length: s.layers }, one), mlp: Array.from({ length: s.layers }, one) };
+  return {
+    attn: Array.from({ length: s.layers }, one),
+    mlp: Array.from({ length: s.layers }, one),
+  };
 }
 
 export const disposeMasks = (m: DropoutMasks | null): void => {
@@ -131,7 +147,10 @@ export const disposeMasks = (m: DropoutMasks | null): void => {
 /** LayerNorm over the last axis. */
 function layerNorm(x: tf.Tensor3D, g: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   const { mean, variance } = tf.moments(x, -1, true); // [B, T, 1] each
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), g), b) as tf.Tensor3D; // [B, T, D]
+  return tf.add(
+    tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), g),
+    b,
+  ) as tf.Tensor3D; // [B, T, D]
 }
 
 /** x [B, T, In] · w [In, Out] + b [Out] → [B, T, Out], as one 2-D matMul. */
@@ -147,11 +166,18 @@ function causalMask(T: number): tf.Tensor2D {
   return tf.mul(tf.sub(1, lower), -1e9) as tf.Tensor2D; // [T, T]
 }
 
-function attention(x: tf.Tensor3D, p: TensorMap, pre: string, heads: number, causal: boolean): tf.Tensor3D {
+function attention(
+  x: tf.Tensor3D,
+  p: TensorMap,
+  pre: string,
+  heads: number,
+  causal: boolean,
+): tf.Tensor3D {
   const [B, T, D] = x.shape;
   const dh = D / heads;
   const qkv = dense(x, p[`${pre}.wqkv`], p[`${pre}.bqkv`]); // [B, T, 3D]
-  const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, dh]
+  const split = (t: tf.Tensor) =>
+    tf.transpose(tf.reshape(t, [B, T, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, dh]
   const [q, k, v] = tf.split(qkv, 3, 2).map(split); // [B, H, T, dh] each
   let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)) as tf.Tensor4D; // [B, H, T, T]
   if (causal) scores = tf.add(scores, causalMask(T)); // [B, H, T, T]
@@ -164,7 +190,10 @@ function attention(x: tf.Tensor3D, p: TensorMap, pre: string, heads: number, cau
 function mlp(x: tf.Tensor3D, p: TensorMap, pre: string): tf.Tensor3D {
   const h = dense(x, p[`${pre}.w1`], p[`${pre}.b1`]); // [B, T, M]
   // GELU, tanh approximation (GPT-2): ½h(1 + tanh(√(2/π)(h + 0.044715h³)))
-  const inner = tf.mul(tf.add(h, tf.mul(tf.mul(tf.square(h), h), 0.044715)), Math.sqrt(2 / Math.PI)); // [B, T, M]
+  const inner = tf.mul(
+    tf.add(h, tf.mul(tf.mul(tf.square(h), h), 0.044715)),
+    Math.sqrt(2 / Math.PI),
+  ); // [B, T, M]
   const gelu = tf.mul(tf.mul(h, 0.5), tf.add(1, tf.tanh(inner))) as tf.Tensor3D; // [B, T, M]
   return dense(gelu, p[`${pre}.w2`], p[`${pre}.b2`]); // [B, T, D]
 }
@@ -173,7 +202,12 @@ function mlp(x: tf.Tensor3D, p: TensorMap, pre: string): tf.Tensor3D {
  * Logits for int32 tokens [B, T]: [B, C] for the classify head (last position), [B, T, C] for lm.
  * Call inside tf.tidy (or a gradient function); nothing here disposes.
  */
-export function forward(params: TensorMap, tokens: tf.Tensor2D, s: ModelSettings, opts: ForwardOptions = {}): tf.Tensor {
+export function forward(
+  params: TensorMap,
+  tokens: tf.Tensor2D,
+  s: ModelSettings,
+  opts: ForwardOptions = {},
+): tf.Tensor {
   const [B, T] = tokens.shape;
   const causal = opts.causal ?? s.head === 'lm';
   const masks = opts.dropoutMasks ?? null;
@@ -185,7 +219,13 @@ export function forward(params: TensorMap, tokens: tf.Tensor2D, s: ModelSettings
   let h = tf.add(emb, pos) as tf.Tensor3D; // [B, T, D]
   for (let l = 0; l < s.layers; l++) {
     const b = `block${l}`;
-    let a = attention(layerNorm(h, params[`${b}.ln1.g`], params[`${b}.ln1.b`]), params, `${b}.attn`, s.heads, causal); // [B, T, D]
+    let a = attention(
+      layerNorm(h, params[`${b}.ln1.g`], params[`${b}.ln1.b`]),
+      params,
+      `${b}.attn`,
+      s.heads,
+      causal,
+    ); // [B, T, D]
     if (masks) a = tf.mul(a, masks.attn[l]); // [B, T, D]
     h = tf.add(h, a); // [B, T, D]
     let m = mlp(layerNorm(h, params[`${b}.ln2.g`], params[`${b}.ln2.b`]), params, `${b}.mlp`); // [B, T, D]
@@ -194,7 +234,10 @@ export function forward(params: TensorMap, tokens: tf.Tensor2D, s: ModelSettings
   }
   h = layerNorm(h, params['lnf.g'], params['lnf.b']); // [B, T, D]
   if (s.head === 'classify') {
-    const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, s.dModel]), [B, s.dModel]) as tf.Tensor2D; // [B, D]
+    const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, s.dModel]), [
+      B,
+      s.dModel,
+    ]) as tf.Tensor2D; // [B, D]
     return tf.add(tf.matMul(last, params['head.w'] as tf.Tensor2D), params['head.b']); // [B, C]
   }
   return dense(h, params['head.w'], params['head.b']); // [B, T, C]
@@ -216,7 +259,11 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, classes: num
 }
 
 /** Loss and the counts for accuracy: correct predictions and counted positions. */
-export function lossAndAccuracy(logits: tf.Tensor, targets: tf.Tensor, classes: number): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
+export function lossAndAccuracy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  classes: number,
+): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
   const flatLogits = tf.reshape(logits, [-1, classes]); // [N, C]
   const flatTargets = tf.reshape(targets, [-1]); // [N]
   const valid = tf.cast(tf.greaterEqual(flatTargets, 0), 'float32'); // [N]
