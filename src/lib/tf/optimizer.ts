@@ -32,6 +32,11 @@ export interface TensorStep {
   release(): void;
 }
 
+export interface StepOptions {
+  /** γ_t of a learning-rate schedule (spec §12, optim/schedule.ts); default: the config's γ */
+  lr?: number;
+}
+
 /** tf.valueAndGrads over the leaves of a map, returning maps. */
 export function mapValueAndGrad(
   lossFn: LossFn,
@@ -79,11 +84,13 @@ export class TensorOptimizer {
    * One iteration on one minibatch (both gradient passes use `lossFn`). Returns null, commits
    * nothing and sets status 'diverged' when the loss, a gradient or x_{t+1} is not finite.
    */
-  async step(lossFn: LossFn): Promise<TensorStep | null> {
+  async step(lossFn: LossFn, options: StepOptions = {}): Promise<TensorStep | null> {
     if (this.status === 'diverged') return null;
     const vg = mapValueAndGrad(lossFn, this.#keys);
+    // a schedule (spec §12) replaces γ by γ_t for this step and changes nothing else
+    const config = options.lr === undefined ? this.config : { ...this.config, lr: options.lr };
     const p = tf.tidy(() => {
-      const q = proposeStep(tensorSpace, this.config, this.#x, this.#state, vg);
+      const q = proposeStep(tensorSpace, config, this.#x, this.#state, vg);
       return q as unknown as tf.TensorContainer;
     }) as unknown as ReturnType<typeof proposeStep<TensorMap, tf.Scalar, tf.Scalar>>;
     const scalars = [
