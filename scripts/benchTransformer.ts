@@ -28,9 +28,8 @@ import { crossEntropy, forward, initParams, paramCount } from '../src/lib/tf/mod
 import { mapValueAndGrad, TensorOptimizer } from '../src/lib/tf/optimizer';
 import { makeRng } from '../src/lib/math/rng';
 import type { TensorMap } from '../src/lib/tf/tensorSpace';
-import type { ModelSettings } from '../src/lib/worker/trainerProtocol';
+import type { BackendPreference, ModelSettings } from '../src/lib/lab/types';
 import { pickBackend } from '../src/lib/tf/backend';
-import type { BackendPreference } from '../src/lib/worker/trainerProtocol';
 import { sumScalars } from '../src/lib/tf/tensorSpace';
 
 export const BENCH_MODEL: ModelSettings = {

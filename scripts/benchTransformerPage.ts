@@ -3,7 +3,7 @@
  * scripts/benchBrowser.ts, never part of the app's build): `?backend=webgpu&steps=5&warmup=1`.
  */
 import { benchTransformer } from './benchTransformer';
-import type { BackendPreference } from '../src/lib/worker/trainerProtocol';
+import type { BackendPreference } from '../src/lib/lab/types';
 
 const q = new URLSearchParams(location.search);
 const out = document.getElementById('out')!;

@@ -2,7 +2,7 @@
  * Pure helpers for the lab's charts: which x a metric has under the chosen axis, smoothing of the
  * noisy minibatch loss, and thinning long series to what a chart can show.
  */
-import type { EvalMetrics, StepMetrics } from '../../lib/worker/trainerProtocol';
+import type { EvalMetrics, StepMetrics } from '../../lib/lab/types';
 
 /** One line of a LineChart. */
 export interface ChartSeries {

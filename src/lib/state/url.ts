@@ -38,7 +38,7 @@ import {
   type Setting,
   type SettingValue,
 } from './settings';
-import type { BackendPreference, LabSettings, TaskSettings } from '../worker/trainerProtocol';
+import type { BackendPreference, LabSettings, TaskSettings } from '../lab/types';
 
 export interface SceneSettings {
   problem: string;

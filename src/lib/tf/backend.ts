@@ -16,7 +16,7 @@
  * register WebGPU or load WASM until asked.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, BackendPreference } from '../worker/trainerProtocol';
+import type { BackendName, BackendPreference } from '../lab/types';
 
 export interface BackendChoice {
   name: BackendName;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipe, type OptimizerConfig } from '../optim/config';
-import type { ModelSettings } from '../worker/trainerProtocol';
+import type { ModelSettings } from '../lab/types';
 import { makeTask } from './data';
 import { initParams, makeDropoutMasks, paramShapes } from './model/transformer';
 import { TensorOptimizer } from './optimizer';

@@ -27,7 +27,7 @@ import type {
   SliceDirections,
   SpeedupCurve,
   StepMetrics,
-} from '../worker/trainerProtocol';
+} from '../lab/types';
 import type { Batch, Dataset, Examples } from './data/types';
 import {
   crossEntropy,

@@ -10,7 +10,8 @@
  *
  * Imports no tfjs: the worker loads it.
  */
-import type { FromTrainer, LabSettings, ToTrainer } from './trainerProtocol';
+import type { FromTrainer, ToTrainer } from './trainerProtocol';
+import type { LabSettings } from '../lab/types';
 
 export type TrainerListener = (msg: FromTrainer) => void;
 

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import type { BackendChoice } from '../tf/backend';
 import { checkLab, TrainerHandlers } from './trainerHandlers';
-import type { FromTrainer, LabSettings } from './trainerProtocol';
+import type { FromTrainer } from './trainerProtocol';
+import type { LabSettings } from '../lab/types';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -29,16 +29,8 @@ import {
   paramShapes,
 } from '../tf/model/transformer';
 import { hessianTopEigen, lossSlice, Race, speedupExperiment } from '../tf/train';
-import type {
-  BackendName,
-  FromTrainer,
-  LabSettings,
-  ModelSettings,
-  RunState,
-  StepMetrics,
-  TextName,
-  ToTrainer,
-} from './trainerProtocol';
+import type { FromTrainer, RunState, ToTrainer } from './trainerProtocol';
+import type { BackendName, LabSettings, ModelSettings, StepMetrics, TextName } from '../lab/types';
 
 export interface HandlerDeps {
   /** postMessage (with optional transfer list) */

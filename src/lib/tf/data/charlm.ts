@@ -5,7 +5,7 @@
  * (1 − testFraction) train (windows at every offset), the rest test (non-overlapping windows),
  * so no test window shares a character with a training window.
  */
-import type { TaskSettings } from '../../worker/trainerProtocol';
+import type { TaskSettings } from '../../lab/types';
 import { makeDataset, TaskError, type Dataset, type Examples } from './types';
 
 function windows(ids: Int32Array, from: number, to: number, T: number, stride: number): Examples {

@@ -2,7 +2,7 @@
  * makeTask: the lab's task settings → a Dataset (see types.ts). Texts are passed in, so this
  * module stays free of bundler-specific imports and runs in Node tests unchanged.
  */
-import type { TaskSettings, TextName } from '../../worker/trainerProtocol';
+import type { TaskSettings, TextName } from '../../lab/types';
 import { charLM } from './charlm';
 import { brackets, majority, modularAddition, sequenceTask } from './tasks';
 import type { Dataset } from './types';

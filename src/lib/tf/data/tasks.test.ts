@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { TaskSettings } from '../../worker/trainerProtocol';
+import type { TaskSettings } from '../../lab/types';
 import { describeExample, makeTask, type Dataset, type Examples } from './index';
 
 const alice = readFileSync(new URL('../../../../static/texts/alice.txt', import.meta.url), 'utf8');

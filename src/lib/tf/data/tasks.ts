@@ -3,7 +3,7 @@
  * "Grokking"), sequence reversal and sorting, balanced brackets and majority. Each is a function
  * of its settings and a seed; train and test never share an example.
  */
-import type { TaskSettings } from '../../worker/trainerProtocol';
+import type { TaskSettings } from '../../lab/types';
 import { makeRng, mixSeed, shuffle, STREAM } from '../rng';
 import { distinctSplit, makeDataset, pack, TaskError, type Dataset } from './types';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelSettings } from '../../worker/trainerProtocol';
+import type { ModelSettings } from '../../lab/types';
 import {
   crossEntropy,
   estimateBytes,

@@ -16,7 +16,7 @@
  * of a SAM step use the same mask.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSettings, ModelShape } from '../../worker/trainerProtocol';
+import type { ModelSettings, ModelShape } from '../../lab/types';
 import { makeRng, mixSeed, STREAM } from '../rng';
 import type { TensorMap } from '../tensorSpace';
 import { constantInit, normalInit } from './seededInit';

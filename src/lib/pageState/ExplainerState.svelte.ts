@@ -21,14 +21,14 @@ import {
 import type { StepRecord, VecRun } from '../optim/run';
 import type { Vec } from '../math/vec';
 import { runScene } from '../trace/trace';
-import { MAX_RUNS } from './schema';
+import { MAX_RUNS } from '../state/schema';
 import {
   defaultStart,
   type PlaygroundLink,
   type RunSpec,
   type SceneSettings,
   type ViewSettings,
-} from './url';
+} from '../state/url';
 
 /** Phases of one step's anatomy: 0 x_t, 1 s_t, 2 ρ-ball and δ_t, 3 g_t, 4 η_t (m, v, v̂), 5 x_{t+1}. */
 export const PHASES = [

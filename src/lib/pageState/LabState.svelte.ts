@@ -7,22 +7,20 @@
  * flush instead of one proxy per point. The page never touches tfjs; all of it lives in the worker.
  */
 import { TrainerClient } from '../worker/TrainerClient';
+import type { FromTrainer, RunState, ToTrainer } from '../worker/trainerProtocol';
 import type {
   BackendName,
   EtaHeatmap,
   EtaHistogram,
   EvalMetrics,
-  FromTrainer,
   LabSettings,
   ParamInfo,
-  RunState,
   SliceDirections,
   SliceResult,
   SpeedupCurve,
   StepMetrics,
   TaskInfo,
-  ToTrainer,
-} from '../worker/trainerProtocol';
+} from '../lab/types';
 import type { OptimizerConfig } from '../optim/config';
 
 /** What LabState needs of the worker wrapper; TrainerClient provides it, a test may pass a fake. */
