@@ -232,3 +232,24 @@ describe('malformed safetensors: each rule of spec §1.2 has its own message', (
     expect(Array.from(await st.read('a'))).toEqual([0, 1.5]);
   });
 });
+
+describe('range reads (spec §1.2: a large file is never held twice)', () => {
+  it('reads the header, then each tensor by its own range, never the whole file', async () => {
+    const bytes = fixtureBytes('tiny/model.safetensors');
+    const inner = bytesSource(bytes, 'model.safetensors');
+    const reads: number[] = [];
+    const counting = {
+      ...inner,
+      read: (offset: number, length: number) => (reads.push(length), inner.read(offset, length)),
+    };
+    const st = await openSafetensors(counting);
+    expect(reads).toEqual([8, st.headerLength]);
+    for (const name of st.tensors.keys()) await st.read(name);
+    const largest = Math.max(
+      ...[...st.tensors.values()].map((t) => t.dataOffsets[1] - t.dataOffsets[0]),
+    );
+    expect(Math.max(...reads)).toBe(largest); // the word embedding, 50265 × 32 × 4 bytes
+    expect(largest).toBe(50265 * 32 * 4);
+    expect(reads.reduce((s, n) => s + n, 0)).toBe(bytes.length); // each byte read once
+  });
+});
