@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelSettings, ModelShape } from '../../lab/types';
 import { makeRng, mixSeed, STREAM } from '../rng';
 import type { TensorMap } from '../tensorSpace';
-import { constantInit, normalInit } from './seededInit';
+import { initValues, paramShapes } from './initValues';
 
 export type { ModelSettings, ModelShape };
 
@@ -37,7 +37,6 @@ export interface ForwardOptions {
 }
 
 const LN_EPS = 1e-5;
-const INIT_STD = 0.02;
 
 /** Human-readable problems with the settings (empty when they fit the lab's ranges). */
 export function checkModel(s: ModelSettings): string[] {
@@ -57,61 +56,19 @@ export function checkModel(s: ModelSettings): string[] {
   return errors;
 }
 
-/** Parameter names and shapes, in the fixed order of initParams (x is flattened in this order, spec §8.3). */
-export function paramShapes(s: ModelSettings): { name: string; shape: number[]; group: string }[] {
-  const D = s.dModel;
-  const out = [
-    { name: 'tokEmb', shape: [s.vocab, D], group: 'embed' },
-    { name: 'posEmb', shape: [s.seqLen, D], group: 'embed' },
-  ];
-  for (let l = 0; l < s.layers; l++) {
-    const b = `block${l}`;
-    out.push(
-      { name: `${b}.ln1.g`, shape: [D], group: b },
-      { name: `${b}.ln1.b`, shape: [D], group: b },
-      { name: `${b}.attn.wqkv`, shape: [D, 3 * D], group: b },
-      { name: `${b}.attn.bqkv`, shape: [3 * D], group: b },
-      { name: `${b}.attn.wo`, shape: [D, D], group: b },
-      { name: `${b}.attn.bo`, shape: [D], group: b },
-      { name: `${b}.ln2.g`, shape: [D], group: b },
-      { name: `${b}.ln2.b`, shape: [D], group: b },
-      { name: `${b}.mlp.w1`, shape: [D, s.mlp], group: b },
-      { name: `${b}.mlp.b1`, shape: [s.mlp], group: b },
-      { name: `${b}.mlp.w2`, shape: [s.mlp, D], group: b },
-      { name: `${b}.mlp.b2`, shape: [D], group: b },
-    );
-  }
-  out.push(
-    { name: 'lnf.g', shape: [D], group: 'head' },
-    { name: 'lnf.b', shape: [D], group: 'head' },
-    { name: 'head.w', shape: [D, s.classes], group: 'head' },
-    { name: 'head.b', shape: [s.classes], group: 'head' },
-  );
-  return out;
-}
+export { paramShapes };
 
 export const paramCount = (s: ModelSettings): number =>
   paramShapes(s).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
 
 /**
- * GPT-2 initialisation: weights N(0, 0.02²), the residual projections (W_o, W₂) scaled by
- * 1/√(2·layers), biases 0, LayerNorm gains 1. Same seed → identical weights on every backend.
+ * GPT-2 initialisation (initValues.ts): the same seed gives identical weights on every backend
+ * and in the PyTorch export.
  */
 export function initParams(s: ModelSettings, seed: number): TensorMap {
-  const residualStd = INIT_STD / Math.sqrt(2 * s.layers);
   const params: TensorMap = {};
-  for (const { name, shape } of paramShapes(s)) {
-    const leaf = name.slice(name.lastIndexOf('.') + 1);
-    if (leaf === 'g') params[name] = constantInit(shape, 1);
-    else if (shape.length === 1) params[name] = constantInit(shape, 0);
-    else
-      params[name] = normalInit(
-        shape,
-        name.endsWith('wo') || name.endsWith('w2') ? residualStd : INIT_STD,
-        seed,
-        name,
-      );
-  }
+  for (const { name, shape, values } of initValues(s, seed))
+    params[name] = tf.tensor(values, shape, 'float32');
   return params;
 }
 
