@@ -2,8 +2,12 @@
 oracles: every golden-file run replayed in float64 (spec 9.4 tolerance), torch.optim where spec 5/6
 say the update is the same, and the behaviour rules of spec 7.
 
-Usage: /usr/bin/python3 tests/python/test_adasam.py <adasam.py> <golden dir>
-Prints one JSON object {"checks": n, "failures": [...]} and exits 1 when anything failed.
+Usage: /usr/bin/python3 tests/python/test_adasam.py <adasam.py> <golden dir> [<cases.json>]
+Prints one JSON object {"checks": n, "failures": [...], ...} and exits 1 when anything failed.
+With cases.json ({"configs": [...], "schedules": [...], "badSchedules": [...]}, written by the
+Vitest side) it also reports what adasam.py says about them, for comparison with the TypeScript:
+"messages" ([key, message] or null per config), "lrs" (gamma_t per schedule, base 0.3) and
+"scheduleErrors".
 """
 import importlib.util
 import json
@@ -300,5 +304,18 @@ def closure3():
 opt.step(closure3)
 check(torch.allclose(opt.state[x[0]]["delta"], delta_global, rtol=1e-14, atol=0), "delta uses the norm over both tensors")
 
-print(json.dumps({"checks": checks, "failures": failures}))
+report = {"checks": checks, "failures": failures}
+if len(sys.argv) > 3:
+    with open(sys.argv[3]) as f:
+        cases = json.load(f)
+    report["messages"] = []
+    for c in cases["configs"]:
+        try:
+            adasam.AdaSAM([torch.zeros(2, requires_grad=True)], **c)
+            report["messages"].append(None)
+        except adasam.ConfigError as e:
+            report["messages"].append([e.key, str(e)])
+    report["lrs"] = [[adasam.scheduled_lr(s, 0.3, t) for t in range(s["steps"])] for s in cases["schedules"]]
+    report["scheduleErrors"] = [adasam.schedule_error(s) for s in cases["badSchedules"]]
+print(json.dumps(report, ensure_ascii=False))
 sys.exit(1 if failures else 0)
