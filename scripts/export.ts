@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   let text: string;
   if (what === 'adasam' && link === undefined) text = standaloneAdasam(sources);
   else if (what === 'torch' && link !== undefined) {
-    const texts = { alice: readFileSync(new URL('../static/texts/alice.txt', import.meta.url), 'utf8') };
+    const texts = {
+      alice: readFileSync(new URL('../static/texts/alice.txt', import.meta.url), 'utf8'),
+    };
     const result = await exportTorch(link, { sources, texts });
     if (!result.ok) fail(result.message);
     text = result.text;

@@ -76,7 +76,9 @@ describe('DistributedDataParallel export', () => {
     two.runs.forEach((run, k) =>
       run.losses.forEach((loss, t) => {
         const b = one.runs[k].losses[t];
-        expect(Math.abs(loss - b), `${run.label} step ${t}`).toBeLessThanOrEqual(1e-10 * Math.abs(b));
+        expect(Math.abs(loss - b), `${run.label} step ${t}`).toBeLessThanOrEqual(
+          1e-10 * Math.abs(b),
+        );
       }),
     );
   });

@@ -28,9 +28,11 @@ const LINKS = [
 /** First place where two JSON values differ: keys, order, or a number beyond 1e-12 relative. */
 function difference(a: unknown, b: unknown, path = '$'): string | null {
   if (typeof b === 'number' || b === null) {
-    if (typeof a !== typeof b && !(a === null || b === null)) return `${path}: ${String(a)} vs ${String(b)}`;
+    if (typeof a !== typeof b && !(a === null || b === null))
+      return `${path}: ${String(a)} vs ${String(b)}`;
     if (a === b) return null;
-    if (typeof a !== 'number' || typeof b !== 'number') return `${path}: ${String(a)} vs ${String(b)}`;
+    if (typeof a !== 'number' || typeof b !== 'number')
+      return `${path}: ${String(a)} vs ${String(b)}`;
     return Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))
       ? null
       : `${path}: ${a} vs ${b}`;
@@ -92,12 +94,15 @@ describe('2-D explainer export', () => {
     expect(scenes.some((s) => s.sigma > 0) && scenes.some((s) => s.sigma === 0)).toBe(true);
   });
 
-  it.each(LINKS.map((link, i) => ({ link, i })))('prints what trace prints: $link', ({ link, i }) => {
-    expect(stderr).toBe('');
-    const { link: decoded } = decodeLink(link);
-    const expected = traceText(traceScene(decoded.scene, decoded.runs));
-    expect(difference(JSON.parse(outputs[i]), JSON.parse(expected))).toBeNull();
-  });
+  it.each(LINKS.map((link, i) => ({ link, i })))(
+    'prints what trace prints: $link',
+    ({ link, i }) => {
+      expect(stderr).toBe('');
+      const { link: decoded } = decodeLink(link);
+      const expected = traceText(traceScene(decoded.scene, decoded.runs));
+      expect(difference(JSON.parse(outputs[i]), JSON.parse(expected))).toBeNull();
+    },
+  );
 
   it('runs as a program of its own, and only rank 0 prints', async () => {
     const [alone, rank1] = await Promise.all([

@@ -13,7 +13,7 @@ const sources = readPythonSources();
 
 const REFUSED: [string, RegExp][] = [
   ['#v=2&r0=sgd', /"v".*schema version/],
-  ['#v=1&land=wells"__import__(\'os\').system(\'id\')', /"land"/],
+  ["#v=1&land=wells\"__import__('os').system('id')", /"land"/],
   ['#v=1&r0=adasam&r0.lr=0.05%0A__import__(%22os%22)', /"r0\.lr"/],
   ['#v=1&x0=1,2%22%29%3B__import__(%27os%27)', /"x0"/],
   ['#v=1&r0=adasam&evil%0Akey=1', /unknown setting/],
@@ -47,15 +47,20 @@ describe('export refuses what it cannot express', () => {
     expect(r.text).toContain('"x0": [0.2, -0.4]');
     expect(r.text).toContain('"steps": 12');
     expect(r.text).toContain('"lr": 0.05');
-    for (const raw of ['+0.20000', '-4e-1', '5E-2', '2.50e-1', '0012']) expect(r.text).not.toContain(raw);
+    for (const raw of ['+0.20000', '-4e-1', '5E-2', '2.50e-1', '0012'])
+      expect(r.text).not.toContain(raw);
   });
 
   it('the command exits 2 with one line on stderr and nothing on stdout', () => {
     const script = fileURLToPath(new URL('../../../scripts/export.ts', import.meta.url));
     const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [tsx, script, 'torch', "#v=1&r0=sgd&r0.lr=1'\n__import__"], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [tsx, script, 'torch', "#v=1&r0=sgd&r0.lr=1'\n__import__"],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -40,7 +40,13 @@ async function labLosses(link: string): Promise<{ label: string; losses: number[
     head: data.head,
     classes: data.classes,
   };
-  const race = new Race({ model, data, runs: settings.runs, batch: settings.batch, seed: settings.seed });
+  const race = new Race({
+    model,
+    data,
+    runs: settings.runs,
+    batch: settings.batch,
+    seed: settings.seed,
+  });
   const losses = race.runs.map(() => [] as number[]);
   try {
     for (let t = 0; t < STEPS; t++) {

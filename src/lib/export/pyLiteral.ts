@@ -48,7 +48,9 @@ export function pyBase64(b64: string): string {
 
 /** zlib-compressed bytes of `data` as base64 (CompressionStream: Node ≥ 18 and every browser). */
 export async function deflateBase64(data: ArrayBufferView): Promise<string> {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  // a copy into a plain ArrayBuffer (a Blob takes no SharedArrayBuffer views)
+  const bytes = new Uint8Array(data.byteLength);
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'));
   const packed = new Uint8Array(await new Response(stream).arrayBuffer());
   let text = '';

@@ -24,7 +24,12 @@ export function runPython(
 ): Promise<PythonResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), OMP_NUM_THREADS: '1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: tmpdir(),
+        OMP_NUM_THREADS: '1',
+        ...env,
+      },
       timeout: timeoutMs,
     });
     let stdout = '';

@@ -38,12 +38,16 @@ export interface ExportDeps {
 }
 
 export type ExportResult =
-  | { ok: true; filename: string; text: string }
-  | { ok: false; message: string };
+  { ok: true; filename: string; text: string } | { ok: false; message: string };
 
-/** One line, printable: the message may quote a hostile link. */
+/** One line, printable: the message may quote a hostile link (control characters become spaces). */
 const oneLine = (s: string): string =>
-  s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').slice(0, 300);
+  Array.from(s, (ch) => {
+    const c = ch.codePointAt(0)!;
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 ? ' ' : ch;
+  })
+    .join('')
+    .slice(0, 300);
 
 const EPS_MODES = ['floor', 'add'];
 const PERTURBATIONS = ['sam', 'asam'];
@@ -93,10 +97,11 @@ function explainerScript(link: PlaygroundLink, src: PythonSources): ExportResult
     ],
   ]);
   const runs = link.runs.map(
-    (r) => `    ${pyDict([
-      ['optimizer', pyEnum(r.family, FAMILY_NAMES)],
-      ['config', configLiteral(r.config)],
-    ])},`,
+    (r) =>
+      `    ${pyDict([
+        ['optimizer', pyEnum(r.family, FAMILY_NAMES)],
+        ['config', configLiteral(r.config)],
+      ])},`,
   );
   const text = [
     ...HEADER,
@@ -155,10 +160,11 @@ async function labScript(link: PlaygroundLink, deps: ExportDeps): Promise<Export
     ['classes', pyInt(model.classes)],
   ]);
   const runs = settings.runs.map(
-    (r) => `        ${pyDict([
-      ['label', pyEnum(r.label, labels)],
-      ['config', configLiteral(r.config)],
-    ])},`,
+    (r) =>
+      `        ${pyDict([
+        ['label', pyEnum(r.label, labels)],
+        ['config', configLiteral(r.config)],
+      ])},`,
   );
   const labLiteral = [
     'LAB = {',
@@ -217,7 +223,9 @@ export async function exportTorch(linkText: string, deps: ExportDeps): Promise<E
   } catch (err) {
     return {
       ok: false,
-      message: oneLine(`cannot export this link: ${err instanceof Error ? err.message : String(err)}`),
+      message: oneLine(
+        `cannot export this link: ${err instanceof Error ? err.message : String(err)}`,
+      ),
     };
   }
 }
