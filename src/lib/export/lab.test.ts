@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeLink, toLabSettings } from '../state/url';
 import { makeTask } from '../tf/data';
 import { Race } from '../tf/train';
-import type { ModelSettings } from '../worker/trainerProtocol';
+import type { ModelSettings } from '../lab/types';
 import { readPythonSources } from './nodeSources';
 import { runScripts, tempFile } from './pythonRunner';
 import { exportTorch } from './script';

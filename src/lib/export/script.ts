@@ -18,7 +18,7 @@ import { decodeLink, labProblems, toLabSettings, type PlaygroundLink } from '../
 import { stochasticOf } from '../trace/trace';
 import { makeTask } from '../tf/data';
 import { initValues } from '../tf/model/initValues';
-import type { ModelSettings, TextName } from '../worker/trainerProtocol';
+import type { ModelSettings, TextName } from '../lab/types';
 import {
   deflateBase64,
   ExportError,

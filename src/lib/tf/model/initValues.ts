@@ -3,7 +3,7 @@
  * so that the PyTorch export embeds exactly the weights the lab starts from. initParams
  * (transformer.ts) uploads these same arrays.
  */
-import type { ModelSettings } from '../../worker/trainerProtocol';
+import type { ModelSettings } from '../../lab/types';
 import { makeRng, mixSeed, STREAM } from '../rng';
 
 const INIT_STD = 0.02;
