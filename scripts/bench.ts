@@ -10,6 +10,7 @@ import { makeObjective } from '../src/lib/landscapes/stochastic';
 import { wells } from '../src/lib/landscapes/wells';
 import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../src/lib/tf/optimizer';
+import type { BenchReport, Skipped, TransformerFigure } from './benchReport';
 
 const json = process.argv.includes('--json');
 const browser = process.argv.includes('--browser');
@@ -93,35 +94,43 @@ async function withPreviewServer<T>(run: (baseURL: string) => Promise<T>): Promi
   }
 }
 
-async function main() {
-  const results: Record<string, unknown> = {
-    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+/** Node's transformer figures: cpu, and wasm (SIMD, one thread: the fastest tfjs backend in Node). */
+async function benchTransformerNode(): Promise<Record<'cpu' | 'wasm', TransformerFigure>> {
+  const { transformerFigure } = await import('./benchTransformer');
+  const { resolve } = await import('node:path');
+  const nodeWasmDir = resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/';
+  return {
+    cpu: await transformerFigure('cpu'),
+    wasm: await transformerFigure('wasm', { pick: { nodeWasmDir } }),
   };
-  results.core = benchCore();
-  results.mlp = await benchMlp();
-  const optional: [string, () => Promise<unknown>][] = [
-    ['basin', async () => (await import('./benchBasin')).benchBasin()],
-    ['transformer', async () => (await import('./benchTransformer')).benchTransformer()],
-  ];
-  if (browser) {
-    optional.push([
-      'explainer',
-      () =>
-        withPreviewServer((baseURL) =>
-          import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })),
-        ),
-    ]);
-    optional.push([
-      'transformerBrowser',
-      async () => (await import('./benchBrowser')).benchTransformerBrowser(),
-    ]);
+}
+
+/** A section's figures, or why there are none: one failing section never stops the others. */
+async function section<T>(run: () => Promise<T>): Promise<T | Skipped> {
+  try {
+    return await run();
+  } catch (e) {
+    return { skipped: e instanceof Error ? e.message : String(e) };
   }
-  for (const [key, run] of optional) {
-    try {
-      results[key] = await run();
-    } catch (e) {
-      results[key] = { skipped: e instanceof Error ? e.message : String(e) };
-    }
+}
+
+async function main() {
+  const results: BenchReport = {
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    core: benchCore(),
+    mlp: await benchMlp(),
+    basin: await section(async () => (await import('./benchBasin')).benchBasin()),
+    transformer: await section(benchTransformerNode),
+  };
+  if (browser) {
+    results.explainer = await section(() =>
+      withPreviewServer((baseURL) =>
+        import('./benchExplainer').then((m) => m.benchExplainer({ baseURL })),
+      ),
+    );
+    results.transformerBrowser = await section(async () =>
+      (await import('./benchBrowser')).benchTransformerBrowser(),
+    );
   }
   if (json) {
     process.stdout.write(JSON.stringify(results) + '\n');

@@ -1,54 +1,116 @@
 /**
  * The transformer benchmark on every tfjs backend in headless Chromium (Debian's, as the browser
- * tests use): a Vite dev server serves scripts/bench-transformer.html, one page per backend.
+ * tests use): a Vite dev server (with the app's cross-origin isolation headers, so WASM may use
+ * threads) serves scripts/bench-transformer.html. Each backend gets its own browser, started
+ * after the previous one closed, and its own time budget: the work starts only after the page
+ * has loaded, and a backend that runs past its budget is reported as `{ status: 'timeout' }`.
  * Headless Chromium here renders in software (SwiftShader): these figures compare backends on
  * this machine, they are not GPU speeds.
  */
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { createServer } from 'vite';
+import type { TransformerFigure } from './benchReport';
 
 const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
+type Backend = (typeof BACKENDS)[number];
+
+/**
+ * Seconds each backend may take for `steps + warmup` rounds of four step kinds. From the
+ * 2026-11 figures on the 2-core machine: one round takes about 6 s on cpu, 1 s on wasm, 2.5 s on
+ * software WebGL and 17 s on SwiftShader WebGPU (plus 10–12 s of shader compilation); the budgets
+ * allow ten times that, for a machine shared with other work.
+ */
+export const BUDGET_S_PER_ROUND: Record<Backend, number> = {
+  cpu: 25,
+  wasm: 5,
+  webgl: 10,
+  webgpu: 70,
+};
+const LOAD_BUDGET_S = 60;
+
+export const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-sandbox',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Resolves to `onTimeout()` when `work` has not settled within `ms`. */
+async function within<T>(ms: number, work: Promise<T>, onTimeout: () => T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runOne(
+  base: string,
+  backend: Backend,
+  steps: number,
+  warmup: number,
+): Promise<TransformerFigure> {
+  const budgetS = LOAD_BUDGET_S + BUDGET_S_PER_ROUND[backend] * (steps + warmup);
+  const browser = await launchChromium();
+  try {
+    const work = (async (): Promise<TransformerFigure> => {
+      const page = await browser.newPage();
+      await page.goto(
+        `${base}scripts/bench-transformer.html?backend=${backend}&steps=${steps}&warmup=${warmup}`,
+        { timeout: LOAD_BUDGET_S * 1000 },
+      );
+      const handle = await page.waitForFunction(
+        () => (window as unknown as { __benchResult?: unknown }).__benchResult,
+        null,
+        { timeout: 0, polling: 1000 },
+      );
+      return (await handle.jsonValue()) as TransformerFigure;
+    })().catch((e: unknown): TransformerFigure => ({
+      status: 'error',
+      backend,
+      message: e instanceof Error ? e.message : String(e),
+    }));
+    // the page's own timers cannot be trusted while it computes, so the budget is kept here
+    return await within<TransformerFigure>(budgetS * 1000, work, () => ({
+      status: 'timeout',
+      backend,
+      budgetS,
+    }));
+  } finally {
+    await browser.close();
+  }
+}
 
 export async function benchTransformerBrowser(
-  opts: { steps?: number; warmup?: number } = {},
-): Promise<Record<string, unknown>> {
+  opts: { steps?: number; warmup?: number; backends?: readonly Backend[] } = {},
+): Promise<Partial<Record<Backend, TransformerFigure>>> {
+  const steps = opts.steps ?? 5;
+  const warmup = opts.warmup ?? 1;
   const server = await createServer({
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 4181, strictPort: false },
   });
   await server.listen();
-  const base = server.resolvedUrls?.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--enable-unsafe-webgpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--no-sandbox',
-    ],
-  });
-  const results: Record<string, unknown> = {};
+  const results: Partial<Record<Backend, TransformerFigure>> = {};
   try {
+    const base = server.resolvedUrls?.local[0];
     if (!base) throw new Error('the Vite dev server reported no URL');
-    for (const backend of BACKENDS) {
-      const page = await browser.newPage();
-      await page.goto(
-        `${base}scripts/bench-transformer.html?backend=${backend}&steps=${opts.steps ?? 5}&warmup=${opts.warmup ?? 1}`,
-      );
-      await page.waitForFunction(
-        () => (window as unknown as { __bench?: unknown }).__bench !== undefined,
-        null,
-        { timeout: 600_000, polling: 1000 },
-      );
-      results[backend] = await page.evaluate(
-        () => (window as unknown as { __bench: unknown }).__bench,
-      );
-      await page.close();
-    }
+    for (const backend of opts.backends ?? BACKENDS)
+      results[backend] = await runOne(base, backend, steps, warmup);
   } finally {
-    await browser.close();
     await server.close();
   }
   return results;

@@ -29,8 +29,9 @@ import { mapValueAndGrad, TensorOptimizer } from '../src/lib/tf/optimizer';
 import { makeRng } from '../src/lib/math/rng';
 import type { TensorMap } from '../src/lib/tf/tensorSpace';
 import type { BackendPreference, ModelSettings } from '../src/lib/lab/types';
-import { pickBackend } from '../src/lib/tf/backend';
+import { pickBackend, type PickOptions } from '../src/lib/tf/backend';
 import { sumScalars } from '../src/lib/tf/tensorSpace';
+import type { TransformerFigure } from './benchReport';
 
 export const BENCH_MODEL: ModelSettings = {
   layers: 2,
@@ -61,6 +62,8 @@ export interface BenchResult {
   cheapStepMs: number;
   /** cheapStepMs / adasamMs */
   directUpdateShare: number;
+  /** WASM threads in use (1 without cross-origin isolation); null on other backends */
+  threads: number | null;
 }
 
 const median = (a: number[]) => {
@@ -70,11 +73,14 @@ const median = (a: number[]) => {
 
 /** Runs in Node (cpu) and in the browser (scripts/benchTransformerPage.ts picks each backend). */
 export async function benchTransformer(
-  opts: { steps?: number; warmup?: number; backend?: BackendPreference } = {},
+  opts: { steps?: number; warmup?: number; backend?: BackendPreference; pick?: PickOptions } = {},
 ): Promise<BenchResult> {
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
-  await pickBackend(opts.backend ?? 'cpu');
+  const wanted = opts.backend ?? 'cpu';
+  const choice = await pickBackend(wanted, opts.pick);
+  if (wanted !== 'auto' && choice.name !== wanted)
+    throw new Error(`${wanted} did not start (${choice.fallbacks.join('; ')})`);
   const m = BENCH_MODEL;
   const rng = makeRng(2024);
   const tokens = tf.tensor2d(
@@ -167,5 +173,21 @@ export async function benchTransformer(
     updateShare: (adasamMs - twoGradMs) / adasamMs,
     cheapStepMs,
     directUpdateShare: cheapStepMs / adasamMs,
+    threads:
+      tf.getBackend() === 'wasm'
+        ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()
+        : null,
   };
+}
+
+/** The benchmark on `backend` as a figure that says what happened instead of throwing. */
+export async function transformerFigure(
+  backend: 'cpu' | 'wasm' | 'webgl' | 'webgpu',
+  opts: { steps?: number; warmup?: number; pick?: PickOptions } = {},
+): Promise<TransformerFigure> {
+  try {
+    return { status: 'ok', ...(await benchTransformer({ ...opts, backend })) };
+  } catch (e) {
+    return { status: 'error', backend, message: e instanceof Error ? e.message : String(e) };
+  }
 }

@@ -1,23 +1,27 @@
 /**
  * The transformer benchmark inside a browser page (served by Vite's dev server for
  * scripts/benchBrowser.ts, never part of the app's build): `?backend=webgpu&steps=5&warmup=1`.
+ * The work starts after the page's load event, so page.goto never waits for it; the runner polls
+ * `__benchResult`. (Started from the page itself, a reload by the dev server starts it again.)
  */
-import { benchTransformer } from './benchTransformer';
-import type { BackendPreference } from '../src/lib/lab/types';
+import { transformerFigure } from './benchTransformer';
+import type { TransformerFigure } from './benchReport';
 
 const q = new URLSearchParams(location.search);
 const out = document.getElementById('out')!;
-benchTransformer({
-  backend: (q.get('backend') ?? 'cpu') as BackendPreference,
-  steps: Number(q.get('steps') ?? 5),
-  warmup: Number(q.get('warmup') ?? 1),
-}).then(
-  (result) => {
-    out.textContent = JSON.stringify(result);
-    (window as unknown as { __bench: unknown }).__bench = result;
-  },
-  (error: unknown) => {
-    out.textContent = String(error);
-    (window as unknown as { __bench: unknown }).__bench = { error: String(error) };
-  },
-);
+const page = window as unknown as { __benchResult?: TransformerFigure };
+
+function start() {
+  const backend = (q.get('backend') ?? 'cpu') as 'cpu' | 'wasm' | 'webgl' | 'webgpu';
+  out.textContent = `running ${backend}…`;
+  void transformerFigure(backend, {
+    steps: Number(q.get('steps') ?? 5),
+    warmup: Number(q.get('warmup') ?? 1),
+  }).then((figure) => {
+    out.textContent = JSON.stringify(figure);
+    page.__benchResult = figure;
+  });
+}
+
+if (document.readyState === 'complete') setTimeout(start, 0);
+else window.addEventListener('load', () => setTimeout(start, 0), { once: true });

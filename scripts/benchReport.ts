@@ -1,0 +1,42 @@
+/**
+ * The shape of `npm run bench -- --json`, defined once. Keys are stable: a figure that changes
+ * meaning gets a new key, and other work adds keys beside these (README, "Benchmarks", documents
+ * each one; scripts/benchReport.test.ts checks that it does).
+ */
+import type { BasinBench } from './benchBasin';
+import type { BenchResult } from './benchTransformer';
+
+/** Why a section has no figures (a missing browser, a failed build): the run goes on without it. */
+export interface Skipped {
+  skipped: string;
+}
+
+/** One backend's transformer figures: measured, ran past its budget, or failed. */
+export type TransformerFigure =
+  | ({ status: 'ok' } & BenchResult)
+  | { status: 'timeout'; backend: string; budgetS: number }
+  | { status: 'error'; backend: string; message: string };
+
+export interface BenchReport {
+  machine: string;
+  core: { optimizers: number; steps: number; medianMs: number; targetMs: number };
+  mlp: { backend: string; params: number; medianMsPerStep: number };
+  basin: BasinBench | Skipped;
+  /** Node: the benchmark transformer on tfjs cpu and wasm */
+  transformer: Record<'cpu' | 'wasm', TransformerFigure> | Skipped;
+  /** --browser: slider change → painted frame, basin map in Web Workers */
+  explainer?: { sliderToFrameMs: number; basinMapMs: number } | Skipped;
+  /** --browser: the benchmark transformer on every backend in headless Chromium */
+  transformerBrowser?: Record<string, TransformerFigure> | Skipped;
+}
+
+/** Every top-level key, with the README's one-line meaning (the README lists the same keys). */
+export const REPORT_KEYS: Record<keyof BenchReport, string> = {
+  machine: 'platform, architecture and Node version',
+  core: 'float64 core, 8 optimizers × 1000 steps on wells',
+  mlp: 'one AdaSAM step of the 13-parameter MLP, tfjs cpu',
+  basin: 'basin map, 128×128 starts × 200 steps, one thread',
+  transformer: 'benchmark transformer in Node, per backend (cpu, wasm)',
+  explainer: 'slider → frame and basin map in headless Chromium',
+  transformerBrowser: 'benchmark transformer in headless Chromium, per backend',
+};
