@@ -4,7 +4,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { serviceWorkerSource } from './src/offline/serviceWorker.ts';
+import { ISOLATION_HEADERS, serviceWorkerSource } from './src/offline/serviceWorker.ts';
 
 /** Every file under `dir`, relative to it, with '/' separators. */
 function filesUnder(dir: string): string[] {
@@ -24,10 +24,9 @@ function offlinePlugin(): Plugin {
       outDir = config.build.outDir;
     },
     closeBundle() {
-      // Fonts are cached as woff2 only (every browser that has service workers reads woff2), and
-      // tfjs's threaded WASM never runs here (it needs cross-origin isolation, which we do not set).
+      // Fonts are cached as woff2 only (every browser that has service workers reads woff2).
       const files = filesUnder(outDir)
-        .filter((f) => f !== 'sw.js' && !/\.(ttf|woff)$/.test(f) && !f.includes('threaded'))
+        .filter((f) => f !== 'sw.js' && !/\.(ttf|woff)$/.test(f))
         .map((f) => './' + relative('.', f).split(sep).join('/'))
         .sort();
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
@@ -36,15 +35,40 @@ function offlinePlugin(): Plugin {
   };
 }
 
+/**
+ * tfjs-wasm hands its threaded module factory to the pthread workers as source text
+ * (Function.prototype.toString), so the factory may not refer to anything outside itself. Its
+ * one outside reference, the enclosing `_scriptDir`, is guarded by `typeof` in the source, but
+ * the minifier drops that guard (the variable is always declared) and the workers die with
+ * "e is not defined". A global property survives minification and reads as undefined in a
+ * worker, which is what the guard meant; in the page a module bundle has no currentScript, so
+ * the value is undefined there too.
+ */
+function tfjsWasmThreadsPlugin(): Plugin {
+  return {
+    name: 'adasam-tfjs-wasm-threads',
+    transform(code, id) {
+      if (!/tfjs-backend-wasm[\\/]wasm-out[\\/]tfjs-backend-wasm-threaded-simd\.js$/.test(id))
+        return null;
+      const fixed = code
+        .replace(/\bvar _scriptDir\b/g, '_scriptDir')
+        .replace(/\b_scriptDir\b/g, 'globalThis.__tfjsWasmScriptDir');
+      return { code: fixed, map: null };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte(), offlinePlugin()],
+  plugins: [svelte(), tfjsWasmThreadsPlugin(), offlinePlugin()],
   // public/: copied as is (icon). static/: data the app imports (texts for the LM task).
   publicDir: 'public',
   base: './',
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
-  worker: { format: 'es' },
-  server: { port: 5173, strictPort: false },
-  preview: { port: 4173, strictPort: true },
+  // the lab's trainer worker loads tfjs-wasm: its bundle needs the same fix
+  worker: { format: 'es', plugins: () => [tfjsWasmThreadsPlugin()] },
+  // cross-origin isolated, so tfjs-wasm may use threads (a static host: see src/offline/)
+  server: { port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
+  preview: { port: 4173, strictPort: true, headers: ISOLATION_HEADERS },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

@@ -8,9 +8,10 @@
  *   rebuild on the next backend.
  * - WASM: the backend's .wasm files are located with `new URL(relative path, import.meta.url)`,
  *   which Vite rewrites into emitted asset URLs in the worker bundle (and serves from
- *   node_modules in dev). Only the single-threaded builds are used: the threaded build needs
- *   cross-origin isolation, which this site does not turn on (design/environment.md).
- *   In Node the files are read from node_modules (`nodeWasmDir`).
+ *   node_modules in dev). The site is served cross-origin isolated (vite.config.ts headers, or
+ *   the service worker on a static host), so the threaded SIMD build runs where the browser
+ *   allows it (startWasm); elsewhere the single-threaded SIMD build. In Node the files are read
+ *   from node_modules (`nodeWasmDir`), single-threaded.
  *
  * The backend packages are imported dynamically, so importing this module in Node does not
  * register WebGPU or load WASM until asked.
@@ -101,6 +102,58 @@ async function register(name: BackendName, o: PickOptions): Promise<void> {
   }
 }
 
+/**
+ * Threads for tfjs's threaded WASM build (used when the page is cross-origin isolated): every
+ * logical core, at most 4.
+ */
+export function wasmThreads(): number {
+  return Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
+}
+
+/**
+ * Starts the WASM backend, threaded where the page is cross-origin isolated. tfjs-wasm 4.22 caps
+ * XNNPACK's pool at hardwareConcurrency / 2 (read once while the module instantiates), which is a
+ * single thread on a 2-core machine; reporting twice the wanted count during that moment lifts the
+ * cap. If the threaded start fails or takes over 30 s, the single-threaded SIMD build is started
+ * instead (the backend is registered again from the same factory).
+ */
+async function startWasm(): Promise<boolean> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threaded =
+    globalThis.crossOriginIsolated === true &&
+    (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  if (!threaded) return tf.setBackend('wasm');
+  const factory = tf.findBackendFactory('wasm');
+  const threads = wasmThreads();
+  wasm.setThreadsCount(threads);
+  const nav = globalThis.navigator as { hardwareConcurrency: number };
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    if (await withTimeout(tf.setBackend('wasm'), 30_000)) return true;
+  } catch {
+    // falls through to the single-threaded build
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory);
+  return tf.setBackend('wasm');
+}
+
+/** ", on 2 threads" for the threaded WASM build, "" for the single-threaded one. */
+async function wasmThreadsInUse(): Promise<string> {
+  const n = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+  return n > 1 ? `, on ${n} threads` : '';
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
+    work.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
 /** A tiny op and readback, so a backend that registers but cannot compute is caught here. */
 async function smokeTest(): Promise<void> {
   const t = tf.tidy(() => tf.sum(tf.matMul(tf.ones([4, 4]), tf.ones([4, 4]))));
@@ -158,16 +211,18 @@ export async function pickBackend(
       // (x − γ·u, then the next step's gradient through the head) gave gradients 2.5 % off the
       // cpu backend's; unpacked binary ops agree to 1e-7 (tests/e2e/lab.spec.ts checks this).
       if (name === 'webgl') tf.env().set('WEBGL_PACK_BINARY_OPERATIONS', false);
-      if (!(await tf.setBackend(name))) throw new Error('setBackend returned false');
+      const started =
+        name === 'wasm' && !o.nodeWasmDir ? await startWasm() : await tf.setBackend(name);
+      if (!started) throw new Error('setBackend returned false');
       await tf.ready();
       await smokeTest();
       if (name === 'webgpu' && o.onDeviceLost) watchDevice(o.onDeviceLost);
       const reason =
-        preference === name
+        (preference === name
           ? `${name} was asked for`
           : fallbacks.length
             ? `${name} is the fastest that works here`
-            : `${name} is the fastest backend`;
+            : `${name} is the fastest backend`) + (name === 'wasm' ? await wasmThreadsInUse() : '');
       return {
         name,
         reason:

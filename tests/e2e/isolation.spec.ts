@@ -1,0 +1,101 @@
+/**
+ * Cross-origin isolation, so tfjs-wasm runs its threaded build: the preview server sends COOP/COEP
+ * itself; on a static host that sends no headers (a plain file server here) the service worker
+ * adds them and the first visit reloads once. Both pages and the lab's wasm training work
+ * isolated (COEP would block anything that is not the app's own).
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { test as plain } from '@playwright/test';
+
+const LAB = '#v=1&page=lab&lab.be=wasm&lab.L=1&lab.d=32&lab.steps=6&lab.eval=3';
+
+/** The lab trains on wasm, with threads where the machine has more than one core. */
+async function trainsOnThreadedWasm(page: Page) {
+  await page.getByTestId('lab-start').click();
+  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('lab-backend')).toHaveAttribute('data-backend', 'wasm');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (cores > 1) await expect(page.getByText(/wasm was asked for, on \d threads/)).toBeVisible();
+}
+
+test('served with COOP/COEP, both pages are isolated and the lab trains on threaded wasm', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto('./');
+  await expect(page.getByTestId('trajectory').first()).toBeVisible();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await page.goto('./' + LAB);
+  await expect(page.getByRole('heading', { name: 'Transformer lab' })).toBeVisible();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await trainsOnThreadedWasm(page);
+});
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain',
+};
+
+/** A static file server over dist/ that sends no isolation headers (a plain static host). */
+function staticHost(): Promise<{ server: Server; url: string }> {
+  const root = join(process.cwd(), 'dist');
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(root, path.endsWith('/') ? path + 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    }),
+  );
+}
+
+plain('on a static host without headers the service worker isolates the app', async ({ page }) => {
+  plain.setTimeout(90_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const { server, url } = await staticHost();
+  try {
+    const response = await page.goto(url);
+    expect(response?.headers()['cross-origin-embedder-policy']).toBeUndefined();
+    // the first visit installs the worker and reloads once through it
+    await expect
+      .poll(() => page.evaluate(() => crossOriginIsolated).catch(() => false), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    await expect(page.getByTestId('trajectory').first()).toBeVisible();
+    await page.goto(url + LAB);
+    await expect(page.getByRole('heading', { name: 'Transformer lab' })).toBeVisible();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await trainsOnThreadedWasm(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.context().close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
