@@ -4,6 +4,7 @@
  * ignored (real files carry many, §5); a known key with a bad value is an error naming the key.
  */
 import { fail } from './errors';
+import { isPlainObject, jsonObject } from './json';
 
 export type ProblemType = 'single_label_classification' | 'regression';
 
@@ -57,8 +58,7 @@ function positiveNumber(json: Json, key: string, fallback: number, file: string)
 function readId2label(json: Json, file: string): string[] | null {
   const raw = json.id2label;
   if (raw === undefined || raw === null) return null;
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    fail(file, 'id2label must be an object {"0": name, …}');
+  if (!isPlainObject(raw)) fail(file, 'id2label must be an object {"0": name, …}');
   const entries = Object.entries(raw as Json);
   const names: string[] = [];
   for (const [id, name] of entries) {
@@ -97,17 +97,7 @@ function readProblemType(json: Json, file: string): ProblemType | null {
 
 /** Reads a parsed config.json object, or its text. `file` names it in messages. */
 export function readConfig(input: unknown, file = 'config.json'): RobertaConfig {
-  let json: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      json = JSON.parse(input);
-    } catch (e) {
-      fail(file, `not JSON (${(e as Error).message})`);
-    }
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    fail(file, 'not a JSON object');
-  const c = json as Json;
+  const c = jsonObject(input, file);
   if (c.model_type !== 'roberta') {
     fail(file, `model_type must be "roberta", got ${JSON.stringify(c.model_type ?? null)}`);
   }

@@ -7,6 +7,7 @@
 import type { ByteSource } from './bytes';
 import { DTYPE_BYTES, decodeToFloat32 } from './dtypes';
 import { fail } from './errors';
+import { isPlainObject } from './json';
 
 /** §1.2: a header longer than this is rejected before anything is allocated for it. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -36,9 +37,6 @@ export interface SafetensorsFile extends SafetensorsIndex {
   /** The tensor's values as a new Float32Array (F32, F16, BF16 and the integer dtypes). */
   read(name: string): Promise<Float32Array>;
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 

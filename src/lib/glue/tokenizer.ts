@@ -5,6 +5,7 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { fail } from './errors';
+import { isPlainObject, jsonObject } from './json';
 
 export interface GlueTokenizer {
   /** Token ids of `text` without special tokens. */
@@ -14,25 +15,13 @@ export interface GlueTokenizer {
   padId: number;
 }
 
-function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    fail(file, `not JSON (${(e as Error).message})`);
-  }
-}
-
 /** A tokenizer from the text (or parsed object) of a Hugging Face `tokenizer.json`. */
 export function loadTokenizer(
   tokenizerJson: string | object,
   file = 'tokenizer.json',
 ): GlueTokenizer {
-  const json = typeof tokenizerJson === 'string' ? parseJson(tokenizerJson, file) : tokenizerJson;
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    fail(file, 'not a JSON object');
-  const model = (json as { model?: { type?: unknown } }).model;
-  if (typeof model !== 'object' || model === null)
-    fail(file, 'has no "model": not a tokenizers file');
+  const json = jsonObject(tokenizerJson, file);
+  if (!isPlainObject(json.model)) fail(file, 'has no "model": not a tokenizers file');
   let tokenizer: Tokenizer;
   try {
     tokenizer = new Tokenizer(json, {});
@@ -67,10 +56,8 @@ const special = (id: number, content: string, lstrip = false) => ({
  * shared/roberta/README §3: byte-level pre-tokenizer and decoder, RobertaProcessing, BPE).
  */
 export function tokenizerJsonFromVocabMerges(vocabText: string, mergesText: string): object {
-  const vocab = parseJson(vocabText, 'vocab.json');
-  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab))
-    fail('vocab.json', 'not a JSON object');
-  const entries = Object.entries(vocab as Record<string, unknown>);
+  const vocab = jsonObject(vocabText, 'vocab.json');
+  const entries = Object.entries(vocab);
   const bad = entries.find(([, v]) => !Number.isSafeInteger(v) || (v as number) < 0);
   if (bad)
     fail(
