@@ -28,6 +28,8 @@ export function runPython(
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: tmpdir(),
         OMP_NUM_THREADS: '1',
+        // nothing written into the source tree (__pycache__ beside python/*.py)
+        PYTHONDONTWRITEBYTECODE: '1',
         ...env,
       },
       timeout: timeoutMs,
