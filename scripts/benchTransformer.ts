@@ -24,7 +24,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { recipe } from '../src/lib/optim/config';
-import { crossEntropy, forward, initParams, paramCount } from '../src/lib/tf/model/transformer';
+import { crossEntropy } from '../src/lib/tf/model/losses';
+import { forward, initParams, paramCount } from '../src/lib/tf/model/transformer';
 import { mapValueAndGrad, TensorOptimizer } from '../src/lib/tf/optimizer';
 import { makeRng } from '../src/lib/math/rng';
 import type { TensorMap } from '../src/lib/tf/tensorSpace';

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeLink, toLabSettings } from '../state/url';
 import { makeTask } from '../tf/data';
-import { Race } from '../tf/train';
+import { transformer } from '../tf/model/transformer';
+import { Race, tokenData } from '../tf/train';
 import type { ModelSettings } from '../lab/types';
 import { readPythonSources } from './nodeSources';
 import { runScripts, tempFile } from './pythonRunner';
@@ -41,8 +42,8 @@ async function labLosses(link: string): Promise<{ label: string; losses: number[
     classes: data.classes,
   };
   const race = new Race({
-    model,
-    data,
+    model: transformer(model),
+    data: tokenData(data),
     runs: settings.runs,
     batch: settings.batch,
     seed: settings.seed,

@@ -9,12 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { validateConfig, type OptimizerConfig } from '../optim/config';
-import { initState, proposeStep, type OptState, type ValueAndGrad } from '../optim/step';
+import { initState, proposeStep, type OptState } from '../optim/step';
 import type { RunStatus } from '../optim/run';
+import { mapValueAndGrad, type LossFn } from './maps';
 import { disposeReplaced, tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
 
-/** A scalar loss of the parameters on one fixed minibatch. */
-export type LossFn = (params: TensorMap) => tf.Scalar;
+export { mapValueAndGrad, type LossFn };
 
 /** The intermediates of one committed step, as tensors owned by the caller until release(). */
 export interface TensorStep {
@@ -35,23 +35,6 @@ export interface TensorStep {
 export interface StepOptions {
   /** γ_t of a learning-rate schedule (spec §12, optim/schedule.ts); default: the config's γ */
   lr?: number;
-}
-
-/** tf.valueAndGrads over the leaves of a map, returning maps. */
-export function mapValueAndGrad(
-  lossFn: LossFn,
-  keys: string[],
-): ValueAndGrad<TensorMap, tf.Scalar> {
-  const vg = tf.valueAndGrads((...leaves: tf.Tensor[]) =>
-    lossFn(Object.fromEntries(keys.map((k, i) => [k, leaves[i]]))),
-  );
-  return (p) => {
-    const { value, grads } = vg(keys.map((k) => p[k]));
-    return {
-      loss: value as tf.Scalar,
-      grad: Object.fromEntries(keys.map((k, i) => [k, grads[i]])),
-    };
-  };
 }
 
 export class TensorOptimizer {

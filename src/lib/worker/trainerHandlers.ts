@@ -21,14 +21,16 @@ import {
   type PickOptions,
 } from '../tf/backend';
 import { describeExample, makeTask, type Dataset } from '../tf/data';
+import { defaultEtaMatrix } from '../tf/model/model';
+import type { TokenBatch } from '../tf/model/tokenBatch';
 import {
   checkModel,
   estimateBytes,
   largestTensorBytes,
   paramCount,
-  paramShapes,
+  transformer,
 } from '../tf/model/transformer';
-import { hessianTopEigen, lossSlice, Race, speedupExperiment } from '../tf/train';
+import { hessianTopEigen, lossSlice, Race, speedupExperiment, tokenData } from '../tf/train';
 import type { FromTrainer, RunState, ToTrainer } from './trainerProtocol';
 import type { BackendName, LabSettings, ModelSettings, StepMetrics, TextName } from '../lab/types';
 
@@ -55,9 +57,7 @@ const messageOf = (err: unknown): string =>
 export class TrainerHandlers {
   readonly #d: Required<Omit<HandlerDeps, 'texts'>> & { texts: Partial<Record<TextName, string>> };
   #settings: LabSettings | null = null;
-  #model: ModelSettings | null = null;
-  #data: Dataset | null = null;
-  #race: Race | null = null;
+  #race: Race<TokenBatch> | null = null;
   #backend: BackendName | null = null;
   #failedBackends: BackendName[] = [];
   #backendLost: string | null = null;
@@ -65,7 +65,8 @@ export class TrainerHandlers {
   #looping = false;
   /** settles when the current training loop has returned (after its step in flight) */
   #loopDone: Promise<void> = Promise.resolve();
-  #etaMatrix = 'block0.attn.wqkv';
+  /** the heatmap's matrix; null: the model's default */
+  #etaMatrix: string | null = null;
   #cancelled = new Set<number>();
   #chain: Promise<unknown> = Promise.resolve();
   #pending: StepMetrics[] = [];
@@ -86,7 +87,7 @@ export class TrainerHandlers {
   }
 
   /** The race built by init (tests inspect it). */
-  get race(): Race | null {
+  get race(): Race<TokenBatch> | null {
     return this.#race;
   }
 
@@ -206,8 +207,8 @@ export class TrainerHandlers {
       }
     }
     this.#race = new Race({
-      model,
-      data,
+      model: transformer(model),
+      data: tokenData(data),
       runs: settings.runs,
       batch: settings.batch,
       seed: settings.seed,
@@ -215,8 +216,6 @@ export class TrainerHandlers {
     });
     await this.#race.snapshotInitial();
     this.#settings = settings;
-    this.#model = model;
-    this.#data = data;
     if (settings.etaMatrix) this.#etaMatrix = settings.etaMatrix;
     this.#d.post({
       type: 'ready',
@@ -228,7 +227,7 @@ export class TrainerHandlers {
         model,
         example: describeExample(data),
       },
-      params: paramShapes(model),
+      params: this.#race.model.params.map((p) => ({ ...p, shape: [...p.shape] })),
       paramCount: paramCount(model),
       estimatedBytes: bytes,
       runs: settings.runs.map((r) => r.label),
@@ -280,7 +279,9 @@ export class TrainerHandlers {
           const wantEta = etaEvery > 0 && next % etaEvery === 0;
           try {
             if (this.#backendLost) throw new Error(this.#backendLost);
-            const results = await race.round(wantEta ? { heatmap: this.#etaMatrix } : undefined);
+            const results = await race.round(
+              wantEta ? { heatmap: this.#etaMatrix ?? defaultEtaMatrix(race.model) } : undefined,
+            );
             for (const r of results) {
               if (r.kind === 'step') {
                 this.#pending.push(r.metrics);
@@ -432,6 +433,7 @@ export class TrainerHandlers {
           span: m.span,
           seed: race.seed,
           config: r.config,
+          specs: race.model.params,
           snapshots: r.snapshots,
           shouldStop: () => this.#cancelled.has(m.requestId),
           onProgress: async (done, total) => {
@@ -465,15 +467,14 @@ export class TrainerHandlers {
   #speedup(m: Extract<ToTrainer, { type: 'speedup' }>): Promise<void> {
     return this.#request(m.requestId, async () => {
       const race = this.#race;
-      if (!race || !this.#model || !this.#data)
-        throw new Error('nothing to train: send init first');
+      if (!race) throw new Error('nothing to train: send init first');
       const config = validateConfig({ ...m.config });
       if (!m.batches.length || m.batches.some((b) => !(Number.isInteger(b) && b >= 1 && b <= 1024)))
         throw new Error('batch sizes must be integers in [1, 1024]');
       let last = 0;
       const curves = await speedupExperiment({
-        model: this.#model,
-        data: this.#data,
+        model: race.model,
+        data: race.data,
         x0: race.x0,
         config,
         batches: m.batches,

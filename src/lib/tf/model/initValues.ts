@@ -5,15 +5,17 @@
  */
 import type { ModelSettings } from '../../lab/types';
 import { makeRng, mixSeed, STREAM } from '../rng';
+import type { ParamSpec } from './model';
 
 const INIT_STD = 0.02;
 
 /** Parameter names and shapes, in the fixed order of initParams (x is flattened in this order, spec §8.3). */
-export function paramShapes(s: ModelSettings): { name: string; shape: number[]; group: string }[] {
+export function paramShapes(s: ModelSettings): (ParamSpec & { shape: number[] })[] {
   const D = s.dModel;
-  const out = [
-    { name: 'tokEmb', shape: [s.vocab, D], group: 'embed' },
-    { name: 'posEmb', shape: [s.seqLen, D], group: 'embed' },
+  // embedding tables: one filter per row (token or position)
+  const out: (ParamSpec & { shape: number[] })[] = [
+    { name: 'tokEmb', shape: [s.vocab, D], group: 'embed', filterAxis: 0 },
+    { name: 'posEmb', shape: [s.seqLen, D], group: 'embed', filterAxis: 0 },
   ];
   for (let l = 0; l < s.layers; l++) {
     const b = `block${l}`;

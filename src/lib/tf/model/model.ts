@@ -16,6 +16,12 @@ export interface ParamSpec {
   shape: readonly number[];
   /** layer group for η statistics and per-layer views ("embed", "block0", "head", …) */
   group: string;
+  /**
+   * The axis whose entries are the filters (output units) for Li et al.'s filter normalization
+   * in loss slices: 0 for an embedding table [rows, D] (one filter per token or position);
+   * default the last axis (a dense kernel [in, out]: one filter per output unit).
+   */
+  filterAxis?: number;
 }
 
 /**
@@ -38,4 +44,15 @@ export interface Model<B> {
   loss(params: TensorMap, batch: B, noise: StepNoise | null): tf.Scalar;
   /** the model's outputs on the batch in evaluation mode (logits, or predictions for regression) */
   predict(params: TensorMap, batch: B): tf.Tensor;
+  /** the matrix whose η the lab's heatmap shows first; default: the first 2-D parameter */
+  readonly etaMatrix?: string;
 }
+
+/** The model's heatmap matrix, or its first 2-D parameter (null when it has none). */
+export const defaultEtaMatrix = (
+  model: Pick<Model<unknown>, 'params' | 'etaMatrix'>,
+): string | null => model.etaMatrix ?? model.params.find((p) => p.shape.length === 2)?.name ?? null;
+
+/** name → group of every parameter (η statistics pool by group). */
+export const groupsOf = (params: readonly ParamSpec[]): Record<string, string> =>
+  Object.fromEntries(params.map((p) => [p.name, p.group]));

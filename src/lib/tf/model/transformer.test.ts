@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSettings } from '../../lab/types';
+import { crossEntropy } from './losses';
 import {
-  crossEntropy,
   estimateBytes,
   forward,
   initParams,

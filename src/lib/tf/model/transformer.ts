@@ -20,6 +20,9 @@ import type { ModelSettings, ModelShape } from '../../lab/types';
 import { makeRng, mixSeed, STREAM } from '../rng';
 import type { TensorMap } from '../tensorSpace';
 import { initValues, paramShapes } from './initValues';
+import { crossEntropy } from './losses';
+import type { Model, StepNoise } from './model';
+import type { TokenBatch } from './tokenBatch';
 
 export type { ModelSettings, ModelShape };
 
@@ -200,35 +203,30 @@ export function forward(
   return dense(h, params['head.w'], params['head.b']); // [B, T, C]
 }
 
-/**
- * Mean cross-entropy. classify: logits [B, C], targets int32 [B]. lm: logits [B, T, C], targets
- * int32 [B, T] where −1 marks positions without loss (they get weight 0).
- */
-export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, classes: number): tf.Scalar {
-  const C = classes;
-  const flatLogits = tf.reshape(logits, [-1, C]) as tf.Tensor2D; // [N, C]
-  const flatTargets = tf.reshape(targets, [-1]) as tf.Tensor1D; // [N]
-  const valid = tf.cast(tf.greaterEqual(flatTargets, 0), 'float32'); // [N]
-  const oneHot = tf.oneHot(tf.maximum(flatTargets, tf.scalar(0, 'int32')) as tf.Tensor1D, C); // [N, C]
-  const logp = tf.logSoftmax(flatLogits); // [N, C]
-  const nll = tf.neg(tf.sum(tf.mul(oneHot, logp), -1)); // [N]
-  return tf.div(tf.sum(tf.mul(nll, valid)), tf.maximum(tf.sum(valid), 1)) as tf.Scalar;
-}
+/** The step's dropout masks as the Model interface's StepNoise. */
+type TransformerNoise = DropoutMasks & StepNoise;
 
-/** Loss and the counts for accuracy: correct predictions and counted positions. */
-export function lossAndAccuracy(
-  logits: tf.Tensor,
-  targets: tf.Tensor,
-  classes: number,
-): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
-  const flatLogits = tf.reshape(logits, [-1, classes]); // [N, C]
-  const flatTargets = tf.reshape(targets, [-1]); // [N]
-  const valid = tf.cast(tf.greaterEqual(flatTargets, 0), 'float32'); // [N]
-  const hit = tf.cast(tf.equal(tf.argMax(flatLogits, -1), flatTargets), 'float32'); // [N]
+/**
+ * The toy transformer as a Model over token batches: the race, the diagnostics and the worker see
+ * only this. The heatmap opens on the first block's attention weights.
+ */
+export function transformer(s: ModelSettings): Model<TokenBatch> & { settings: ModelSettings } {
   return {
-    loss: crossEntropy(logits, targets, classes),
-    correct: tf.sum(tf.mul(hit, valid)) as tf.Scalar,
-    count: tf.sum(valid) as tf.Scalar,
+    settings: s,
+    params: paramShapes(s),
+    etaMatrix: 'block0.attn.wqkv',
+    init: (seed) => initParams(s, seed),
+    stepNoise(batch, seed, step): TransformerNoise | null {
+      const masks = makeDropoutMasks(s, batch.tokens.shape[0], seed, step);
+      return masks && { ...masks, dispose: () => disposeMasks(masks) };
+    },
+    loss: (params, batch, noise) =>
+      crossEntropy(
+        forward(params, batch.tokens, s, { dropoutMasks: noise as TransformerNoise | null }),
+        batch.targets,
+        s.classes,
+      ),
+    predict: (params, batch) => forward(params, batch.tokens, s),
   };
 }
 

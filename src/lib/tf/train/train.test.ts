@@ -1,21 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recipe, type OptimizerConfig } from '../optim/config';
-import type { ModelSettings } from '../lab/types';
-import { makeTask } from './data';
-import { initParams, makeDropoutMasks, paramShapes } from './model/transformer';
-import { TensorOptimizer } from './optimizer';
-import type { TensorMap } from './tensorSpace';
+import { recipe, type OptimizerConfig } from '../../optim/config';
+import type { ModelSettings } from '../../lab/types';
+import { makeTask, type Dataset } from '../data';
+import { flatten } from '../maps';
+import { tokenBatch, type TokenBatch } from '../model/tokenBatch';
+import { crossEntropy } from '../model/losses';
 import {
-  batchTensors,
+  forward,
+  initParams,
+  makeDropoutMasks,
+  paramShapes,
+  transformer,
+} from '../model/transformer';
+import { TensorOptimizer } from '../optimizer';
+import type { TensorMap } from '../tensorSpace';
+import {
   filterNormalizedDirection,
-  flatten,
   hessianTopEigen,
   lossSlice,
-  makeLossFn,
   Race,
   speedupExperiment,
-} from './train';
+  tokenData,
+  type RaceOptions,
+} from './index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -157,7 +165,7 @@ describe('one AdaSAM step of the transformer equals spec §4 by hand', () => {
 
   it('matches a float64 finite-difference oracle over two steps (x, δ, η, losses)', async () => {
     const x0 = initParams(tiny, 11);
-    const bt = batchTensors(
+    const bt = tokenBatch(
       {
         size: 2,
         seqLen: 3,
@@ -191,7 +199,7 @@ describe('one AdaSAM step of the transformer equals spec §4 by hand', () => {
       const eta = mapP(vHat, (c) => 1 / Math.sqrt(c));
       x = mapP(x, (c, k, i) => c - config.lr * (m[k][i] / Math.sqrt(vHat[k][i])));
 
-      const info = await opt.step(makeLossFn(tiny, bt));
+      const info = await opt.step((p) => transformer(tiny).loss(p, bt, null));
       expect(info).not.toBeNull();
       expect(info!.loss).toBeCloseTo(loss, 5);
       expect(info!.lossPerturbed!).toBeCloseTo(lossPerturbed, 5);
@@ -210,6 +218,11 @@ describe('one AdaSAM step of the transformer equals spec §4 by hand', () => {
 
 // ─── training, leaks, dropout, Hessian, slice, speed-up ──────────────────────────────────────
 
+/** A race of the transformer `model` on the task `data`. */
+const raceOf = (
+  o: Omit<RaceOptions<TokenBatch>, 'model' | 'data'> & { model: ModelSettings; data: Dataset },
+) => new Race({ ...o, model: transformer(o.model), data: tokenData(o.data) });
+
 const small = (data: {
   vocab: number;
   seqLen: number;
@@ -227,7 +240,7 @@ const small = (data: {
 describe('Race', () => {
   it('training a few hundred steps on modular addition reduces the loss', async () => {
     const data = makeTask({ kind: 'modadd', p: 7, trainFraction: 0.8 }, 1);
-    const race = new Race({
+    const race = raceOf({
       model: small(data),
       data,
       runs: [{ label: 'AdaSAM', config: recipe('adasam', 'torch', { lr: 3e-3 }) }],
@@ -254,7 +267,7 @@ describe('Race', () => {
       2,
     );
     const model = { ...small(data), dModel: 8, mlp: 8, dropout: 0.1 };
-    const race = new Race({
+    const race = raceOf({
       model,
       data,
       batch: 4,
@@ -291,14 +304,19 @@ describe('Race', () => {
     const data = makeTask({ kind: 'majority', length: 5, trainSize: 20, testSize: 4 }, 4);
     const model = { ...small(data), dropout: 0.3 };
     const config = recipe('adasam', 'paper', { lr: 1e-3, rho: 0.5 });
-    const race = new Race({ model, data, runs: [{ label: 'a', config }], batch: 8, seed: 5 });
+    const race = raceOf({ model, data, runs: [{ label: 'a', config }], batch: 8, seed: 5 });
     const x0 = initParams(model, 5);
     const [r] = await race.round();
     if (r.kind !== 'step') throw new Error('no step');
     // By hand: the masks of step 0, s at x₀, δ = ρ s/‖s‖, f at x₀ + δ with the same masks.
-    const bt = batchTensors(data.batchAt(0, 8, 5), model.head);
+    const bt = tokenBatch(data.batchAt(0, 8, 5), model.head);
     const expected = (masks: ReturnType<typeof makeDropoutMasks>) => {
-      const lossFn = makeLossFn(model, bt, masks);
+      const lossFn = (p: TensorMap) =>
+        crossEntropy(
+          forward(p, bt.tokens, model, { dropoutMasks: masks }),
+          bt.targets,
+          model.classes,
+        );
       const keys = Object.keys(x0);
       const s = tf.grads((...l: tf.Tensor[]) =>
         lossFn(Object.fromEntries(keys.map((k, i) => [k, l[i]]))),
@@ -318,7 +336,7 @@ describe('Race', () => {
 
   it('stops a diverging run, keeps its last good weights and lets the others go on', async () => {
     const data = makeTask({ kind: 'modadd', p: 5, trainFraction: 0.6 }, 1);
-    const race = new Race({
+    const race = raceOf({
       model: small(data),
       data,
       batch: 8,
@@ -364,7 +382,7 @@ describe('measurements', () => {
 
   it('lossSlice: the grid is centred on f(x), directions are filter-normalized, the trajectory ends at (0, 0)', async () => {
     const data = makeTask({ kind: 'modadd', p: 5, trainFraction: 0.6 }, 1);
-    const race = new Race({
+    const race = raceOf({
       model: small(data),
       data,
       runs: [{ label: 'a', config: recipe('adasam', 'torch', { lr: 1e-2 }) }],
@@ -413,8 +431,8 @@ describe('measurements', () => {
     const model = small(data);
     const x0 = initParams(model, 1);
     const curves = await speedupExperiment({
-      model,
-      data,
+      model: transformer(model),
+      data: tokenData(data),
       x0,
       config: recipe('adasam', 'torch', { lr: 1e-3 }),
       batches: [4, 16],
