@@ -57,6 +57,91 @@ export function initState<P, N, B>(space: Space<P, N, B>, c: OptimizerConfig, x0
   };
 }
 
+/** What spec §4.1–4.3 compute: the clean pass, the ascent and the gradient g_t that feeds m, v, v̂. */
+export interface Ascent<P, N> {
+  loss: N;
+  s: P;
+  lossPerturbed: N | null;
+  sNorm: N | null;
+  delta: P | null;
+  g: P;
+  gradEvals: number;
+}
+
+/** Spec §4.1–4.3: s_t at x_t, δ_t, g_t at the temporary point x_t + δ_t (x_t itself is untouched). */
+export function ascend<P, N, B>(
+  space: Space<P, N, B>,
+  c: OptimizerConfig,
+  x: P,
+  valueAndGrad: ValueAndGrad<P, N>,
+): Ascent<P, N> {
+  // 4.1 clean gradient
+  const { loss, grad: s } = valueAndGrad(x);
+
+  // 4.2–4.3 climb to x + δ and take the gradient there, without touching x
+  const ascent = perturb(space, c, x, s);
+  const perturbed = ascent ? valueAndGrad(space.add(x, ascent.delta)) : null;
+  let g = perturbed ? perturbed.grad : s;
+  if (c.weightDecay > 0) g = space.add(g, space.scale(x, c.weightDecay)); // coupled L2 at the unperturbed x
+  return {
+    loss,
+    s,
+    lossPerturbed: perturbed ? perturbed.loss : null,
+    sNorm: ascent ? ascent.norm : null,
+    delta: ascent ? ascent.delta : null,
+    g,
+    gradEvals: ascent ? 2 : 1,
+  };
+}
+
+/**
+ * Spec §4.4–4.7 from g_t: the new state, η_t and x_{t+1}. Every operation is element-wise, so
+ * a caller may run it one parameter tensor at a time (TensorOptimizer does, to bound memory).
+ */
+export function update<P, N, B>(
+  space: Space<P, N, B>,
+  c: OptimizerConfig,
+  x: P,
+  state: OptState<P>,
+  g: P,
+): { x: P; state: OptState<P>; eta: P | null } {
+  const k = state.k + 1;
+  // 4.4 EMA momentum: m_t = β1·m_{t−1} + (1−β1)·g_t
+  const m = space.add(space.scale(state.m, c.beta1), space.scale(g, 1 - c.beta1));
+  if (!c.adaptive || !state.second) {
+    // x_{t+1} = x_t − γ·m_t   (η ≡ 1)
+    return { x: space.sub(x, space.scale(m, c.lr)), state: { k, m, second: null }, eta: null };
+  }
+  // 4.6 bias corrections in float64 scalars, never in float32 tensors (powInt: the same bits in every engine)
+  const bc1 = c.biasCorrection ? 1 - powInt(c.beta1, k) : 1;
+  const bc2 = c.biasCorrection ? 1 - powInt(c.beta2, k) : 1;
+  const p = precondition(space, c, state.second, g, bc2);
+  // 4.7 x_{t+1} = x_t − (γ/bc1)·(m_t / denom), torch's evaluation order
+  return {
+    x: space.sub(x, space.scale(space.div(m, p.denom), c.lr / bc1)),
+    state: { k, m, second: { v: p.v, vHat: p.vHat } },
+    eta: p.eta,
+  };
+}
+
+/**
+ * §7.5 names loss, s, g and x_{t+1}; m, v and v̂ are checked too so that the state never holds
+ * ±Inf (g² can overflow while g and x_{t+1} stay finite).
+ */
+export function stepFinite<P, N, B>(
+  space: Space<P, N, B>,
+  scalars: N[],
+  s: P,
+  g: P,
+  next: { x: P; state: OptState<P> },
+): B {
+  const { m, second } = next.state;
+  return space.allFinite(
+    scalars,
+    second ? [s, g, next.x, m, second.v, second.vHat] : [s, g, next.x, m],
+  );
+}
+
 /** Spec §4.1–4.7. `c` must have passed validateConfig. */
 export function proposeStep<P, N, B>(
   space: Space<P, N, B>,
@@ -65,52 +150,13 @@ export function proposeStep<P, N, B>(
   state: OptState<P>,
   valueAndGrad: ValueAndGrad<P, N>,
 ): StepProposal<P, N, B> {
-  // 4.1 clean gradient
-  const k = state.k + 1;
-  const { loss, grad: s } = valueAndGrad(x);
-
-  // 4.2–4.3 climb to x + δ and take the gradient there, without touching x
-  const ascent = perturb(space, c, x, s);
-  const perturbed = ascent ? valueAndGrad(space.add(x, ascent.delta)) : null;
-  let g = perturbed ? perturbed.grad : s;
-  if (c.weightDecay > 0) g = space.add(g, space.scale(x, c.weightDecay)); // coupled L2 at the unperturbed x
-
-  // 4.4 EMA momentum: m_t = β1·m_{t−1} + (1−β1)·g_t
-  const m = space.add(space.scale(state.m, c.beta1), space.scale(g, 1 - c.beta1));
-
-  let xNext: P;
-  let second: SecondMoment<P> | null = null;
-  let eta: P | null = null;
-  if (!c.adaptive || !state.second) {
-    // x_{t+1} = x_t − γ·m_t   (η ≡ 1)
-    xNext = space.sub(x, space.scale(m, c.lr));
-  } else {
-    // 4.6 bias corrections in float64 scalars, never in float32 tensors (powInt: the same bits in every engine)
-    const bc1 = c.biasCorrection ? 1 - powInt(c.beta1, k) : 1;
-    const bc2 = c.biasCorrection ? 1 - powInt(c.beta2, k) : 1;
-    const p = precondition(space, c, state.second, g, bc2);
-    second = { v: p.v, vHat: p.vHat };
-    eta = p.eta;
-    // 4.7 x_{t+1} = x_t − (γ/bc1)·(m_t / denom), torch's evaluation order
-    xNext = space.sub(x, space.scale(space.div(m, p.denom), c.lr / bc1));
-  }
-
+  const a = ascend(space, c, x, valueAndGrad);
+  const next = update(space, c, x, state, a.g);
   return {
-    x: xNext,
-    state: { k, m, second },
-    loss,
-    lossPerturbed: perturbed ? perturbed.loss : null,
-    s,
-    sNorm: ascent ? ascent.norm : null,
-    delta: ascent ? ascent.delta : null,
-    g,
-    eta,
-    gradEvals: ascent ? 2 : 1,
-    // §7.5 names loss, s, g and x_{t+1}; m, v and v̂ are checked too so that the state never
-    // holds ±Inf (g² can overflow while g and x_{t+1} stay finite)
-    ok: space.allFinite(
-      [loss],
-      second ? [s, g, xNext, m, second.v, second.vHat] : [s, g, xNext, m],
-    ),
+    ...a,
+    x: next.x,
+    state: next.state,
+    eta: next.eta,
+    ok: stepFinite(space, [a.loss], a.s, a.g, next),
   };
 }

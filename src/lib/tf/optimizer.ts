@@ -1,6 +1,14 @@
 /**
- * The AdaSAM family on TF.js tensors: lib/optim's proposeStep over tensorSpace, one tf.tidy per
- * step, state tensors owned here and replaced (never mutated) on commit.
+ * The AdaSAM family on TF.js tensors: lib/optim's ascend and update over tensorSpace, with the
+ * state (x, m, v, v̂) held in tf.Variables and updated in place by assign, so a large model keeps
+ * one copy of each between steps.
+ *
+ * One step (spec §4): the clean and the perturbed gradient in one tf.tidy, x + δ built as a new
+ * tensor (the variables are never moved to the perturbed point, so there is nothing to restore and
+ * nothing is undone by subtracting δ); then the element-wise update one parameter tensor at a time
+ * (each in its own tidy, so the update's temporaries never exist for all tensors at once); then
+ * one readback of the finiteness flag and the scalars, and the commit by assign (spec §7.5: a
+ * non-finite step commits nothing).
  *
  * @example
  *   const opt = new TensorOptimizer(resolveConfig({ lr: 0.05, rho: 0.05 }), { w: tf.zeros([3]) });
@@ -9,49 +17,92 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { validateConfig, type OptimizerConfig } from '../optim/config';
-import { initState, proposeStep, type OptState } from '../optim/step';
 import type { RunStatus } from '../optim/run';
+import { ascend, initState, stepFinite, update, type OptState } from '../optim/step';
 import { mapValueAndGrad, type LossFn } from './maps';
-import { disposeReplaced, tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
+import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
 
 export { mapValueAndGrad, type LossFn };
 
-/** The intermediates of one committed step, as tensors owned by the caller until release(). */
-export interface TensorStep {
+/** The scalars of one committed step. */
+export interface StepSummary {
   loss: number;
-  s: TensorMap;
-  /** null when ρ = 0 */
-  delta: TensorMap | null;
   sNorm: number | null;
   /** f_B(x_t + δ_t); null when ρ = 0 */
   lossPerturbed: number | null;
+  gradEvals: number;
+  /** frees the step's tensors (none for a summary without intermediates) */
+  release(): void;
+}
+
+/** The intermediates of one committed step, as tensors owned by the caller until release(). */
+export interface TensorStep extends StepSummary {
+  s: TensorMap;
+  /** null when ρ = 0 */
+  delta: TensorMap | null;
   g: TensorMap;
   /** null for non-adaptive runs */
   eta: TensorMap | null;
-  gradEvals: number;
-  release(): void;
 }
 
 export interface StepOptions {
   /** γ_t of a learning-rate schedule (spec §12, optim/schedule.ts); default: the config's γ */
   lr?: number;
+  /**
+   * false: s, δ, g and η are freed inside the step and only the scalars come back (least
+   * memory). Default true.
+   */
+  intermediates?: boolean;
+}
+
+/** Parameters and optimizer state as plain arrays (spec §2), for checkpoints. */
+export interface OptimizerWeights {
+  /** steps taken */
+  k: number;
+  x: Record<string, Float32Array>;
+  m: Record<string, Float32Array>;
+  /** null for non-adaptive runs */
+  v: Record<string, Float32Array> | null;
+  vHat: Record<string, Float32Array> | null;
+}
+
+type VariableMap = Record<string, tf.Variable>;
+
+const variablesOf = (m: TensorMap): VariableMap =>
+  Object.fromEntries(Object.entries(m).map(([k, t]) => [k, tf.variable(t, false)]));
+
+/** One parameter tensor's share of the update, before it is committed. */
+interface LeafUpdate {
+  x: tf.Tensor;
+  m: tf.Tensor;
+  v: tf.Tensor | null;
+  vHat: tf.Tensor | null;
+  eta: tf.Tensor | null;
+  ok: tf.Tensor;
 }
 
 export class TensorOptimizer {
   readonly config: OptimizerConfig;
   status: RunStatus = 'ok';
-  #x: TensorMap;
-  #state: OptState<TensorMap>;
+  #k = 0;
+  readonly #x: VariableMap;
+  readonly #m: VariableMap;
+  readonly #v: VariableMap | null;
+  readonly #vHat: VariableMap | null;
   readonly #keys: string[];
 
-  /** Copies x0; throws ConfigError before any tensor is made for an invalid config. */
+  /** Copies x0 (the caller keeps it); throws ConfigError before any tensor is made for an invalid config. */
   constructor(config: OptimizerConfig, x0: TensorMap) {
     this.config = validateConfig({ ...config });
     this.#keys = Object.keys(x0);
-    this.#x = tf.tidy(() => Object.fromEntries(this.#keys.map((k) => [k, tf.clone(x0[k])])));
-    this.#state = tf.tidy(
-      () => initState(tensorSpace, this.config, this.#x) as unknown as tf.TensorContainer,
+    const init = tf.tidy(
+      () => initState(tensorSpace, this.config, x0) as unknown as tf.TensorContainer,
     ) as unknown as OptState<TensorMap>;
+    this.#x = variablesOf(x0);
+    this.#m = variablesOf(init.m);
+    this.#v = init.second ? variablesOf(init.second.v) : null;
+    this.#vHat = init.second ? variablesOf(init.second.vHat) : null;
+    tf.dispose(tensorsOf(init.m, init.second?.v, init.second?.vHat));
   }
 
   /** The current parameters x_t (owned by the optimizer: do not dispose). */
@@ -59,66 +110,180 @@ export class TensorOptimizer {
     return this.#x;
   }
 
+  /** k, m, v and v̂ (owned by the optimizer: do not dispose). */
   get state(): OptState<TensorMap> {
-    return this.#state;
+    return {
+      k: this.#k,
+      m: this.#m,
+      second: this.#v && this.#vHat ? { v: this.#v, vHat: this.#vHat } : null,
+    };
   }
 
   /**
    * One iteration on one minibatch (both gradient passes use `lossFn`). Returns null, commits
    * nothing and sets status 'diverged' when the loss, a gradient or x_{t+1} is not finite.
    */
-  async step(lossFn: LossFn, options: StepOptions = {}): Promise<TensorStep | null> {
+  step(
+    lossFn: LossFn,
+    options?: StepOptions & { intermediates?: true },
+  ): Promise<TensorStep | null>;
+  step(
+    lossFn: LossFn,
+    options: StepOptions & { intermediates: false },
+  ): Promise<StepSummary | null>;
+  step(lossFn: LossFn, options?: StepOptions): Promise<StepSummary | null>;
+  async step(lossFn: LossFn, options: StepOptions = {}): Promise<TensorStep | StepSummary | null> {
     if (this.status === 'diverged') return null;
-    const vg = mapValueAndGrad(lossFn, this.#keys);
+    const keep = options.intermediates !== false;
     // a schedule (spec §12) replaces γ by γ_t for this step and changes nothing else
     const config = options.lr === undefined ? this.config : { ...this.config, lr: options.lr };
-    const p = tf.tidy(() => {
-      const q = proposeStep(tensorSpace, config, this.#x, this.#state, vg);
-      return q as unknown as tf.TensorContainer;
-    }) as unknown as ReturnType<typeof proposeStep<TensorMap, tf.Scalar, tf.Scalar>>;
-    const scalars = [
-      p.ok,
-      p.loss,
-      ...(p.sNorm && p.lossPerturbed ? [p.sNorm, p.lossPerturbed] : []),
-    ];
-    const [ok, loss, sNorm, lossPerturbed] = await Promise.all(
-      scalars.map(async (t) => (await t.data())[0]),
-    );
-    const intermediates = tensorsOf(p.s, p.delta, p.g, p.eta);
-    const newState = [
-      ...tensorsOf(p.x, p.state.m),
-      ...tensorsOf(p.state.second?.v, p.state.second?.vHat),
-    ];
+    const vg = mapValueAndGrad(lossFn, this.#keys);
+    // 4.1–4.3: x + δ is a temporary tensor of this tidy; the variables stay at x_t
+    const a = tf.tidy(
+      () => ascend(tensorSpace, config, this.#x, vg) as unknown as tf.TensorContainer,
+    ) as unknown as ReturnType<typeof ascend<TensorMap, tf.Scalar, tf.Scalar>>;
+    // 4.4–4.7 one parameter tensor at a time (all element-wise)
+    const leaves: Record<string, LeafUpdate> = {};
+    for (const key of this.#keys) leaves[key] = this.#updateLeaf(config, key, a.s, a.g);
+    const scalars = [a.loss, ...(a.sNorm && a.lossPerturbed ? [a.sNorm, a.lossPerturbed] : [])];
+    // one readback: [ok, loss, ‖s‖?, f(x+δ)?]
+    const packed = tf.tidy(() => {
+      const flags = [tensorSpace.allFinite([a.loss], []), ...this.#keys.map((k) => leaves[k].ok)];
+      const ok = flags.reduce((acc, f) => tf.logicalAnd(acc, f));
+      return tf.stack([tf.cast(ok, 'float32'), ...scalars]);
+    });
+    const [ok, loss, sNorm, lossPerturbed] = await packed.data();
+    packed.dispose();
+    const pending = this.#keys.flatMap((k) => {
+      const l = leaves[k];
+      return [l.x, l.m, l.v, l.vHat, l.ok].filter((t): t is tf.Tensor => t !== null);
+    });
+    const etaMap: TensorMap | null = this.#v
+      ? Object.fromEntries(this.#keys.map((k) => [k, leaves[k].eta!]))
+      : null;
+    const intermediates = tensorsOf(a.s, a.delta, a.g, etaMap);
     tf.dispose(scalars);
     if (!ok) {
-      disposeReplaced([...intermediates, ...newState], this.#stateTensors());
+      tf.dispose([...pending, ...intermediates]);
       this.status = 'diverged';
       return null;
     }
-    const previous = this.#stateTensors();
-    this.#x = p.x;
-    this.#state = p.state;
-    const held = this.#stateTensors();
-    disposeReplaced(previous, [...held, ...intermediates]);
-    return {
+    for (const k of this.#keys) {
+      const l = leaves[k];
+      this.#x[k].assign(l.x);
+      this.#m[k].assign(l.m);
+      if (this.#v && this.#vHat) {
+        this.#v[k].assign(l.v!);
+        this.#vHat[k].assign(l.vHat!);
+      }
+    }
+    this.#k++;
+    tf.dispose(pending); // the variables hold their own reference to the new values
+    const summary: StepSummary = {
       loss,
-      s: p.s,
-      delta: p.delta,
-      sNorm: p.sNorm ? sNorm : null,
-      lossPerturbed: p.lossPerturbed ? lossPerturbed : null,
-      g: p.g,
-      eta: p.eta,
-      gradEvals: p.gradEvals,
-      release: () => disposeReplaced(intermediates, this.#stateTensors()),
+      sNorm: a.sNorm ? sNorm : null,
+      lossPerturbed: a.lossPerturbed ? lossPerturbed : null,
+      gradEvals: a.gradEvals,
+      release: () => undefined,
+    };
+    if (!keep) {
+      tf.dispose(intermediates);
+      return summary;
+    }
+    return {
+      ...summary,
+      s: a.s,
+      delta: a.delta,
+      g: a.g,
+      eta: etaMap,
+      release: () => tf.dispose(intermediates.filter((t) => !t.isDisposed)),
     };
   }
 
-  dispose(): void {
-    tf.dispose(this.#stateTensors());
+  /** Spec §4.4–4.7 and the finiteness flag for parameter tensor `key`, in its own tidy. */
+  #updateLeaf(config: OptimizerConfig, key: string, s: TensorMap, g: TensorMap): LeafUpdate {
+    return tf.tidy(() => {
+      const one = (m: VariableMap | null): TensorMap | null => m && { [key]: m[key] };
+      const state: OptState<TensorMap> = {
+        k: this.#k,
+        m: one(this.#m)!,
+        second: this.#v ? { v: one(this.#v)!, vHat: one(this.#vHat)! } : null,
+      };
+      const next = update(tensorSpace, config, one(this.#x)!, state, { [key]: g[key] });
+      const ok = stepFinite(tensorSpace, [], { [key]: s[key] }, { [key]: g[key] }, next);
+      return {
+        x: next.x[key],
+        m: next.state.m[key],
+        v: next.state.second?.v[key] ?? null,
+        vHat: next.state.second?.vHat[key] ?? null,
+        eta: next.eta?.[key] ?? null,
+        ok,
+      } as unknown as tf.TensorContainer;
+    }) as unknown as LeafUpdate;
   }
 
-  #stateTensors(): tf.Tensor[] {
-    const s = this.#state;
-    return [...tensorsOf(this.#x, s.m), ...tensorsOf(s.second?.v, s.second?.vHat)];
+  /** x, k, m, v and v̂ as arrays (a checkpoint); setWeights on any optimizer of the same config resumes the run. */
+  async getWeights(): Promise<OptimizerWeights> {
+    const read = async (m: VariableMap | null) => {
+      if (!m) return null;
+      const out: Record<string, Float32Array> = {};
+      // a copy: a backend may hand out its own storage
+      for (const k of this.#keys) out[k] = ((await m[k].data()) as Float32Array).slice();
+      return out;
+    };
+    return {
+      k: this.#k,
+      x: (await read(this.#x))!,
+      m: (await read(this.#m))!,
+      v: await read(this.#v),
+      vHat: await read(this.#vHat),
+    };
+  }
+
+  /**
+   * Loads a checkpoint from getWeights (the same parameter names and sizes; v and v̂ exactly when
+   * the config is adaptive) and continues from it. Throws, changing nothing, when it does not fit.
+   */
+  setWeights(w: OptimizerWeights): void {
+    if (!(Number.isInteger(w.k) && w.k >= 0))
+      throw new Error(`checkpoint: k must be a non-negative integer; got ${w.k}`);
+    const parts: [string, VariableMap | null, Record<string, Float32Array> | null][] = [
+      ['x', this.#x, w.x],
+      ['m', this.#m, w.m],
+      ['v', this.#v, w.v],
+      ['vHat', this.#vHat, w.vHat],
+    ];
+    for (const [name, vars, values] of parts) {
+      if (!vars !== !values)
+        throw new Error(
+          `checkpoint: ${name} is ${values ? 'present' : 'missing'}, but this ${this.config.adaptive ? 'adaptive' : 'non-adaptive'} run ${vars ? 'needs' : 'has no'} it`,
+        );
+      if (!vars || !values) continue;
+      const extra = Object.keys(values).filter((k) => !(k in vars));
+      if (extra.length)
+        throw new Error(`checkpoint: ${name} has unknown parameters ${extra.join(', ')}`);
+      for (const k of this.#keys) {
+        const a = values[k];
+        if (!a) throw new Error(`checkpoint: ${name} lacks parameter ${k}`);
+        if (a.length !== vars[k].size)
+          throw new Error(
+            `checkpoint: ${name}.${k} has ${a.length} values; the parameter has ${vars[k].size}`,
+          );
+      }
+    }
+    for (const [, vars, values] of parts) {
+      if (!vars || !values) continue;
+      for (const k of this.#keys) {
+        const t = tf.tensor(values[k], vars[k].shape, 'float32');
+        vars[k].assign(t);
+        t.dispose();
+      }
+    }
+    this.#k = w.k;
+    this.status = 'ok';
+  }
+
+  dispose(): void {
+    tf.dispose(tensorsOf(this.#x, this.#m, this.#v, this.#vHat));
   }
 }

@@ -35,7 +35,13 @@ export async function speedupExperiment<B>(o: SpeedupOptions<B>): Promise<Speedu
     const losses = new Float32Array(o.steps).fill(NaN);
     try {
       for (let t = 0; t < o.steps && !o.shouldStop?.(); t++) {
-        const info = await trainStep(opt, o.model, o.data, { step: t, size: b, seed: o.seed });
+        const info = await trainStep(
+          opt,
+          o.model,
+          o.data,
+          { step: t, size: b, seed: o.seed },
+          { intermediates: false },
+        );
         if (!info) break;
         losses[t] = info.loss;
         info.release();

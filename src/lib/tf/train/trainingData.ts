@@ -3,8 +3,9 @@
  * (the same for every run) as the model's batch type, and the evaluation on held-out data.
  * trainStep is the one place a training step meets its batch and its dropout noise.
  */
+import type { LossFn } from '../maps';
 import type { Model } from '../model/model';
-import type { StepOptions, TensorOptimizer, TensorStep } from '../optimizer';
+import type { StepOptions, StepSummary, TensorOptimizer, TensorStep } from '../optimizer';
 import type { TensorMap } from '../tensorSpace';
 
 export interface EvalResult {
@@ -22,17 +23,38 @@ export interface TrainingData<B> {
   evaluate(model: Model<B>, params: TensorMap): Promise<EvalResult>;
 }
 
+/** Which minibatch: iteration `step`'s batch of `size` examples under `seed`. */
+export interface StepAt {
+  step: number;
+  size: number;
+  seed: number;
+}
+
 /**
  * One iteration of `opt` on batch B_step. The step's noise (dropout masks) is drawn once here,
  * outside the loss function, so the clean and the perturbed pass of a SAM step see the same one.
  */
+export function trainStep<B>(
+  opt: TensorOptimizer,
+  model: Model<B>,
+  data: TrainingData<B>,
+  at: StepAt,
+  options?: StepOptions & { intermediates?: true },
+): Promise<TensorStep | null>;
+export function trainStep<B>(
+  opt: TensorOptimizer,
+  model: Model<B>,
+  data: TrainingData<B>,
+  at: StepAt,
+  options: StepOptions & { intermediates: false },
+): Promise<StepSummary | null>;
 export async function trainStep<B>(
   opt: TensorOptimizer,
   model: Model<B>,
   data: TrainingData<B>,
-  at: { step: number; size: number; seed: number },
+  at: StepAt,
   options: StepOptions = {},
-): Promise<TensorStep | null> {
+): Promise<StepSummary | null> {
   const batch = data.batchAt(at.step, at.size, at.seed);
   const noise = model.stepNoise(batch, at.seed, at.step);
   try {
@@ -49,7 +71,7 @@ export function fixedLoss<B>(
   data: TrainingData<B>,
   size: number,
   seed: number,
-): { lossFn: (p: TensorMap) => ReturnType<Model<B>['loss']>; dispose: () => void } {
+): { lossFn: LossFn; dispose: () => void } {
   const batch = data.batchAt(0, size, seed);
   return {
     lossFn: (p) => model.loss(p, batch, null),
