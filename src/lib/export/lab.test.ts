@@ -8,10 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeLink, toLabSettings } from '../state/url';
-import { makeTask } from '../tf/data';
-import { transformer } from '../tf/model/transformer';
-import { Race, tokenData } from '../tf/train';
-import type { ModelSettings } from '../lab/types';
+import { traceLab } from '../tf/traceLab';
 import { readPythonSources } from './nodeSources';
 import { runScripts, tempFile } from './pythonRunner';
 import { exportTorch } from './script';
@@ -30,34 +27,10 @@ const texts = {
   alice: readFileSync(new URL('../../../static/texts/alice.txt', import.meta.url), 'utf8'),
 };
 
-/** The lab's own race for `link` on the cpu backend: the training loss of each step per run. */
+/** The lab's own race for `link` on the cpu backend (trace's lab mode): the training loss of each step per run. */
 async function labLosses(link: string): Promise<{ label: string; losses: number[] }[]> {
   const settings = toLabSettings(decodeLink(link).link.lab!);
-  const data = makeTask(settings.task, settings.seed, texts);
-  const model: ModelSettings = {
-    ...settings.model,
-    vocab: data.vocab,
-    seqLen: data.seqLen,
-    head: data.head,
-    classes: data.classes,
-  };
-  const race = new Race({
-    model: transformer(model),
-    data: tokenData(data),
-    runs: settings.runs,
-    batch: settings.batch,
-    seed: settings.seed,
-  });
-  const losses = race.runs.map(() => [] as number[]);
-  try {
-    for (let t = 0; t < STEPS; t++) {
-      for (const r of await race.round())
-        if (r.kind === 'step') losses[r.metrics.run].push(r.metrics.loss);
-    }
-  } finally {
-    race.dispose();
-  }
-  return race.runs.map((r, i) => ({ label: r.label, losses: losses[i] }));
+  return (await traceLab({ ...settings, steps: STEPS }, texts)).runs;
 }
 
 let python: { runs: { label: string; losses: number[] }[] }[] = [];

@@ -67,6 +67,7 @@ export function helpText(): string {
   const lines = [
     'Usage: npm run --silent trace -- [options]            run one optimizer, print one JSON object',
     "       npm run --silent trace -- '<share link>'       run every optimizer of a link, print a JSON array",
+    '       npm run --silent trace -- \'<lab link>\'         train a lab link\'s race (tfjs cpu), print {"runs":[{"label","losses"}]}',
     '',
     'Options (also as --name=value, needed for negative numbers: --x0=-1.2,0.5):',
   ];

@@ -27,12 +27,13 @@ import {
   checkModel,
   estimateBytes,
   largestTensorBytes,
+  modelFor,
   paramCount,
   transformer,
 } from '../tf/model/transformer';
 import { hessianTopEigen, lossSlice, Race, speedupExperiment, tokenData } from '../tf/train';
 import type { FromTrainer, RunState, ToTrainer } from './trainerProtocol';
-import type { BackendName, LabSettings, ModelSettings, StepMetrics, TextName } from '../lab/types';
+import type { BackendName, LabSettings, StepMetrics, TextName } from '../lab/types';
 
 export interface HandlerDeps {
   /** postMessage (with optional transfer list) */
@@ -174,13 +175,7 @@ export class TrainerHandlers {
       this.#error('settings', `task: ${messageOf(err)}`, true);
       return false;
     }
-    const model: ModelSettings = {
-      ...settings.model,
-      vocab: data.vocab,
-      seqLen: data.seqLen,
-      head: data.head,
-      classes: data.classes,
-    };
+    const model = modelFor(settings.model, data);
     const modelProblems = checkModel(model);
     if (modelProblems.length) {
       this.#error('settings', `model: ${modelProblems.join('; ')}`, true);

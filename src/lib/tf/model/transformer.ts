@@ -41,6 +41,18 @@ export interface ForwardOptions {
 
 const LN_EPS = 1e-5;
 
+/** The transformer for a task: the user's shape, and what the task fixes (vocabulary, length, head, classes). */
+export const modelFor = (
+  shape: ModelShape,
+  task: Pick<ModelSettings, 'vocab' | 'seqLen' | 'head' | 'classes'>,
+): ModelSettings => ({
+  ...shape,
+  vocab: task.vocab,
+  seqLen: task.seqLen,
+  head: task.head,
+  classes: task.classes,
+});
+
 /** Human-readable problems with the settings (empty when they fit the lab's ranges). */
 export function checkModel(s: ModelSettings): string[] {
   const errors: string[] = [];

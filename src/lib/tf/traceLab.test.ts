@@ -1,0 +1,44 @@
+/**
+ * A transformer-lab link runs headlessly: `trace '<lab link>'` prints each run's per-step
+ * training loss (decisions.md "Links and defaults"), pinned for one small link on the cpu backend
+ * (tests/fixtures/pins/lab-v1.json, generated from the code at link version 1; `npm run pins`).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeLink, toLabSettings } from '../state/url';
+import { LAB_LINK, loadPins } from '../testing/pins';
+import { traceLab, type LabTraceJson } from './traceLab';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const pins = loadPins<{ link: string; output: LabTraceJson }>('lab-v1.json');
+
+describe('trace for a lab link', () => {
+  it('trains the link’s race and gives the pinned losses, bit for bit', async () => {
+    expect(pins.link).toBe(LAB_LINK);
+    const settings = toLabSettings(decodeLink(LAB_LINK).link.lab!);
+    const out = await traceLab(settings);
+    expect(out).toEqual(pins.output);
+    // independent sanity: both runs start from the same x₀, batch and dropout mask, so their
+    // first loss is the same, near ln 5 (an untrained 5-way classifier)
+    const [a, b] = out.runs;
+    expect(a.losses).toHaveLength(settings.steps);
+    expect(b.losses[0]).toBe(a.losses[0]);
+    expect(Math.abs(a.losses[0] - Math.log(5))).toBeLessThan(0.1);
+  });
+
+  it('the command prints {"runs":[{"label","losses"}]} for the link, and names a bad setting', () => {
+    const trace = (link: string) =>
+      spawnSync(ROOT + 'node_modules/.bin/tsx', ['scripts/trace.ts', link], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+    const ok = trace(LAB_LINK);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual(pins.output);
+    const bad = trace('#v=1&page=lab&lab.d=40&lab.h=3&lab.steps=2');
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/d_model \(40\) must be a multiple of the number of heads \(3\)/);
+  });
+});

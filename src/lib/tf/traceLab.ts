@@ -1,0 +1,45 @@
+/**
+ * `trace` for a transformer-lab link: the link's race trained headlessly on the cpu backend,
+ * printed as {"runs":[{"label","losses":[f_B(x_t) per step…]}…]} (decisions.md "Links and
+ * defaults"). The same Race the lab's worker runs, so a link's training curves can be checked
+ * without a browser. A run that diverges stops; its losses end at the last finite step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LabSettings, TextName } from '../lab/types';
+import { makeTask } from './data';
+import { checkModel, modelFor, transformer } from './model/transformer';
+import { Race, tokenData } from './train';
+
+export interface LabTraceJson {
+  runs: { label: string; losses: number[] }[];
+}
+
+/** Trains every run of `settings` for settings.steps steps; throws an Error naming what is wrong. */
+export async function traceLab(
+  settings: LabSettings,
+  texts: Partial<Record<TextName, string>> = {},
+): Promise<LabTraceJson> {
+  await tf.setBackend('cpu');
+  const data = makeTask(settings.task, settings.seed, texts);
+  const model = modelFor(settings.model, data);
+  const problems = checkModel(model);
+  if (problems.length) throw new Error(`model: ${problems.join('; ')}`);
+  const race = new Race({
+    model: transformer(model),
+    data: tokenData(data),
+    runs: settings.runs,
+    batch: settings.batch,
+    seed: settings.seed,
+    snapshotEvery: settings.steps + 1, // no weight snapshots: nothing here draws a slice
+  });
+  const losses: number[][] = settings.runs.map(() => []);
+  try {
+    for (let t = 0; t < settings.steps && race.active; t++) {
+      for (const r of await race.round())
+        if (r.kind === 'step') losses[r.metrics.run].push(r.metrics.loss);
+    }
+  } finally {
+    race.dispose();
+  }
+  return { runs: settings.runs.map((r, i) => ({ label: r.label, losses: losses[i] })) };
+}
