@@ -304,6 +304,29 @@ def closure3():
 opt.step(closure3)
 check(torch.allclose(opt.state[x[0]]["delta"], delta_global, rtol=1e-14, atol=0), "delta uses the norm over both tensors")
 
+# a checkpoint (state_dict with k) taken after 3 steps resumes the same run
+def wells_run(x, opt, steps):
+    for _ in range(steps):
+        def closure():
+            loss = wells(x)
+            loss.backward()
+            return loss
+        opt.step(closure)
+
+
+x_full = torch.tensor([-0.45, 0.3], requires_grad=True)
+wells_run(x_full, adasam.AdaSAM([x_full], preset="torch", lr=0.05, rho=0.25), 8)
+x_part = torch.tensor([-0.45, 0.3], requires_grad=True)
+opt_part = adasam.AdaSAM([x_part], preset="torch", lr=0.05, rho=0.25)
+wells_run(x_part, opt_part, 3)
+saved = opt_part.state_dict()
+x_resumed = x_part.detach().clone().requires_grad_(True)
+opt_resumed = adasam.AdaSAM([x_resumed], preset="torch", lr=0.05, rho=0.25)
+opt_resumed.load_state_dict(saved)
+check(opt_resumed.k == 3, "the step count k is restored")
+wells_run(x_resumed, opt_resumed, 5)
+check(torch.equal(x_resumed, x_full), "a resumed run equals the uninterrupted one")
+
 report = {"checks": checks, "failures": failures}
 if len(sys.argv) > 3:
     with open(sys.argv[3]) as f:

@@ -206,6 +206,19 @@ class AdaSAM(torch.optim.Optimizer):
         self.status = "ok"
         self.last = None
 
+    def state_dict(self):
+        """torch's state dict plus the step count k and the status, so a run resumes exactly."""
+        d = super().state_dict()
+        d["adasam"] = {"k": self.k, "status": self.status}
+        return d
+
+    def load_state_dict(self, state_dict):
+        state_dict = dict(state_dict)
+        extra = state_dict.pop("adasam", None)
+        super().load_state_dict(state_dict)
+        if extra is not None:
+            self.k, self.status = extra["k"], extra["status"]
+
     def _params(self):
         return [(group, p) for group in self.param_groups for p in group["params"]]
 
