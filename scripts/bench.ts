@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --json] [-- --browser]`: speed figures as medians over repeated runs.
+ * `npm run bench [-- --json] [-- --browser] [-- --glue[=preset]]`: speed figures as medians over
+ * repeated runs (--glue: the GLUE engine's RoBERTa steps, scripts/benchGlue.ts; slow).
  * Targets live here, not in timed tests (see README). Each section is independent, so a
  * missing optional part (a browser for --browser) skips only that section, saying why.
  */
@@ -14,6 +15,8 @@ import type { BenchReport, Skipped, TransformerFigure } from './benchReport';
 
 const json = process.argv.includes('--json');
 const browser = process.argv.includes('--browser');
+// --glue runs every GLUE preset; --glue=small or --glue=distilroberta-base one of them (minutes each)
+const glueArg = process.argv.find((a) => a === '--glue' || a.startsWith('--glue='));
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -130,6 +133,12 @@ async function main() {
     );
     results.transformerBrowser = await section(async () =>
       (await import('./benchBrowser')).benchTransformerBrowser(),
+    );
+  }
+  if (glueArg) {
+    const only = glueArg.split('=')[1] as 'small' | 'distilroberta-base' | undefined;
+    results.glue = await section(async () =>
+      (await import('./benchGlue')).benchGlue(only ? [only] : undefined),
     );
   }
   if (json) {

@@ -4,6 +4,7 @@
  * each one; scripts/benchReport.test.ts checks that it does).
  */
 import type { BasinBench } from './benchBasin';
+import type { GlueBench } from './benchGlue';
 import type { BenchResult } from './benchTransformer';
 
 /** Why a section has no figures (a missing browser, a failed build): the run goes on without it. */
@@ -28,6 +29,8 @@ export interface BenchReport {
   explainer?: { sliderToFrameMs: number; basinMapMs: number } | Skipped;
   /** --browser: the benchmark transformer on every backend in headless Chromium */
   transformerBrowser?: Record<string, TransformerFigure> | Skipped;
+  /** --glue: RoBERTa fine-tuning steps (AMSGrad, AdaSAM) on wasm in Node, per preset and vocabulary */
+  glue?: GlueBench | Skipped;
 }
 
 /** Every top-level key, with the README's one-line meaning (the README lists the same keys). */
@@ -39,4 +42,5 @@ export const REPORT_KEYS: Record<keyof BenchReport, string> = {
   transformer: 'benchmark transformer in Node, per backend (cpu, wasm)',
   explainer: 'slider → frame and basin map in headless Chromium',
   transformerBrowser: 'benchmark transformer in headless Chromium, per backend',
+  glue: 'RoBERTa fine-tuning steps on wasm, batch 16 × 128 tokens (--glue only)',
 };

@@ -52,6 +52,26 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
     items.slice(i * size, (i + 1) * size),
   );
 
+/** Outputs [n][labels] in evaluation mode, rows in order, `batch` rows per pass. */
+export async function predictRows(
+  model: RobertaModel,
+  params: TensorMap,
+  examples: readonly EncodedExample[],
+  batch: number,
+  vocab: VocabMap | null,
+): Promise<number[][]> {
+  const out: number[][] = [];
+  const s = model.shape;
+  for (const part of chunks(examples, batch)) {
+    const b = makeBatch(part, { padId: s.padId, regression: s.regression, vocab });
+    const y = tf.tidy(() => model.predict(params, b));
+    out.push(...((await y.array()) as number[][]));
+    y.dispose();
+    disposeBatch(b);
+  }
+  return out;
+}
+
 export class FineTune {
   readonly optimizer: TensorOptimizer;
   readonly order: DataOrder;
@@ -137,17 +157,9 @@ export class FineTune {
     }
   }
 
-  /** Outputs [n][labels] in evaluation mode, rows in order, `batch` rows per pass. */
-  async predict(examples: readonly EncodedExample[], batch: number): Promise<number[][]> {
-    const out: number[][] = [];
-    for (const part of chunks(examples, batch)) {
-      const b = this.#batch(part);
-      const y = tf.tidy(() => this.model.predict(this.params, b));
-      out.push(...((await y.array()) as number[][]));
-      y.dispose();
-      disposeBatch(b);
-    }
-    return out;
+  /** Outputs [n][labels] of the current weights in evaluation mode, rows in order. */
+  predict(examples: readonly EncodedExample[], batch: number): Promise<number[][]> {
+    return predictRows(this.model, this.params, examples, batch, this.vocab);
   }
 
   dispose(): void {

@@ -17,6 +17,7 @@ import { crossEntropy } from '../model/transformer';
 import type { TensorMap } from '../tensorSpace';
 import { applyMask, type RobertaNoise } from './dropout';
 import { lookup } from './embedding';
+import { matMul } from './matmul';
 import {
   EMB_LN,
   HEAD_DENSE,
@@ -49,12 +50,12 @@ function layerNorm(x: tf.Tensor, p: TensorMap, name: string, eps: number): tf.Te
   return tf.add(tf.mul(normed, p[`${name}.weight`]), p[`${name}.bias`]);
 }
 
-/** x [..., In] · Wᵀ + b with W [Out, In] (PyTorch layout: matMul with transposeB). */
+/** x [..., In] · Wᵀ + b with W [Out, In] (PyTorch layout, no transposed copy kept). */
 function linear(x: tf.Tensor, p: TensorMap, name: string): tf.Tensor {
   const shape = x.shape;
   const w = p[`${name}.weight`] as tf.Tensor2D;
   const flat = tf.reshape(x, [-1, shape[shape.length - 1]]) as tf.Tensor2D; // [N, In]
-  const y = tf.add(tf.matMul(flat, w, false, true), p[`${name}.bias`]); // [N, Out]
+  const y = tf.add(matMul(flat, w, false, true), p[`${name}.bias`]); // [N, Out]
   return tf.reshape(y, [...shape.slice(0, -1), w.shape[0]]);
 }
 
@@ -78,9 +79,9 @@ function selfAttention(
   const q = heads('query');
   const k = heads('key');
   const v = heads('value');
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyMask); // [B, H, L, L]
+  const scores = tf.add(tf.mul(matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyMask); // [B, H, L, L]
   const probs = applyMask(tf.softmax(scores, -1), probsMask); // [B, H, L, L]
-  const context = tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]); // [B, L, H, dh]
+  const context = tf.transpose(matMul(probs, v), [0, 2, 1, 3]); // [B, L, H, dh]
   return tf.reshape(context, [B, L, D]) as tf.Tensor3D;
 }
 

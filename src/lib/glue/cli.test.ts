@@ -1,0 +1,154 @@
+/** The `glue` command's argument parsing (pure); the script itself is tested end to end in tf/glue. */
+import { describe, expect, it } from 'vitest';
+import { recipe } from '../optim/config';
+import { OPTIMIZER_SETTINGS } from '../state/schema';
+import { GLUE_RHO, helpText, parseGlueArgs, taskName, type TrainRequest } from './cli';
+
+const base = ['train', '--model', 'm', '--task', 'MRPC', '--train', 't.tsv'];
+
+function train(args: string[]): TrainRequest {
+  const r = parseGlueArgs([...base, ...args]);
+  if (!r.ok) throw new Error(r.message);
+  if (r.request.kind !== 'train') throw new Error('expected train');
+  return r.request;
+}
+
+const error = (args: string[]) => {
+  const r = parseGlueArgs(args);
+  return r.ok ? null : r.message;
+};
+
+describe('parseGlueArgs', () => {
+  it('train defaults follow glue.md §4 per task, not the 2-D pages', () => {
+    const mrpc = train([]);
+    expect(mrpc).toMatchObject({
+      task: 'mrpc',
+      batch: 16,
+      microBatch: 16,
+      maxLen: 128,
+      warmup: 0.06,
+      schedule: 'linear',
+      dropout: 0.1,
+      shuffle: true,
+      seed: 1,
+      pruneVocab: true,
+      backend: 'wasm',
+      steps: null,
+    });
+    expect(mrpc.runs).toEqual([
+      {
+        family: 'adasam',
+        preset: 'paper',
+        config: recipe('adasam', 'paper', { lr: 1e-5, rho: GLUE_RHO }),
+      },
+    ]);
+    const rte = parseGlueArgs(['train', '--model', 'm', '--task', 'rte', '--train', 't']);
+    const qqp = parseGlueArgs(['train', '--model', 'm', '--task', 'QQP', '--train', 't']);
+    expect(rte.ok && rte.request.kind === 'train' && rte.request.runs[0].config.lr).toBe(2e-5);
+    expect(qqp.ok && qqp.request.kind === 'train' && qqp.request.batch).toBe(32);
+  });
+
+  it('takes every optimizer option of the settings table, as trace does', () => {
+    expect(OPTIMIZER_SETTINGS.map((s) => s.name).every((n) => helpText().includes(`--${n}`))).toBe(
+      true,
+    );
+    const r = train([
+      '--optimizer',
+      'amsgrad',
+      '--preset',
+      'torch',
+      '--lr=3e-5',
+      '--beta1',
+      '0',
+      '--beta2',
+      '0.98',
+      '--eps',
+      '1e-6',
+      '--weightDecay',
+      '0.01',
+      '--batch',
+      '8',
+      '--micro-batch',
+      '2',
+      '--steps',
+      '5',
+      '--schedule',
+      'constant',
+      '--dropout',
+      '0',
+      '--shuffle',
+      'false',
+      '--prune-vocab',
+      'false',
+      '--backend',
+      'cpu',
+      '--max-len',
+      '40',
+      '--seed',
+      '3',
+    ]);
+    expect(r.runs[0]).toEqual({
+      family: 'amsgrad',
+      preset: 'torch',
+      config: recipe('amsgrad', 'torch', {
+        lr: 3e-5,
+        beta1: 0,
+        beta2: 0.98,
+        eps: 1e-6,
+        weightDecay: 0.01,
+      }),
+    });
+    expect(r).toMatchObject({
+      batch: 8,
+      microBatch: 2,
+      steps: 5,
+      schedule: 'constant',
+      dropout: 0,
+    });
+    expect(r).toMatchObject({
+      shuffle: false,
+      pruneVocab: false,
+      backend: 'cpu',
+      maxLen: 40,
+      seed: 3,
+    });
+  });
+
+  it('a share link replaces the optimizer options', () => {
+    const r = train(['http://127.0.0.1:5173/#v=1&r0=sgd&r1=adasam']);
+    expect(r.link).toContain('r1=adasam');
+    expect(error([...base, '#v=1&r0=sgd', '--lr', '1e-3'])).toMatch(/--lr cannot be given/);
+  });
+
+  it('rejects bad input with one line naming the option', () => {
+    expect(error(['serve'])).toMatch(/unknown command "serve"/);
+    expect(error([...base, '--bogus', '1'])).toMatch(/unknown option --bogus/);
+    expect(error([...base, '--lr', '-1'])).toMatch(/^--lr must be/);
+    expect(error([...base, '--beta1', '1'])).toMatch(/^--beta1 must be/);
+    expect(error([...base, '--batch', '0'])).toMatch(/^--batch must be an integer/);
+    expect(error([...base, '--batch', '4', '--micro-batch', '8'])).toMatch(/--micro-batch \(8\)/);
+    expect(error([...base, '--steps', '3', '--epochs', '2'])).toMatch(/--steps or --epochs/);
+    expect(error(['train', '--model', 'm', '--task', 'foo', '--train', 't'])).toMatch(
+      /--task must be one of/,
+    );
+    expect(error(['train', '--model', 'm', '--train', 't'])).toMatch(/--task is required/);
+    expect(error(['predict', '--model', 'm'])).toMatch(/--data is required/);
+    expect(error(['predict', '--data', 'd'])).toMatch(/--model is required/);
+    expect(error(['predict', '--model', 'm', '--data', 'd', '--lr', '1'])).toMatch(
+      /unknown option --lr for predict/,
+    );
+    expect(error([...base, '--backend', 'webgpu'])).toMatch(/--backend must be one of wasm, cpu/);
+    for (const message of [error(['serve']), error([...base, '--lr', 'x'])])
+      expect(message).not.toContain('\n');
+  });
+
+  it('task names in GLUE spellings', () => {
+    expect(['STS-B', 'sst-2', 'MNLI', 'qnli'].map(taskName)).toEqual([
+      'stsb',
+      'sst2',
+      'mnli',
+      'qnli',
+    ]);
+    expect(taskName('wnli')).toBeNull();
+  });
+});
