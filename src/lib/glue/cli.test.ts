@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import { OPTIMIZER_SETTINGS } from '../state/schema';
-import { GLUE_RHO, helpText, parseGlueArgs, taskName, type TrainRequest } from './cli';
+import { GLUE_RHO, helpText, parseGlueArgs, type TrainRequest } from './cli';
+import { TASKS } from './tasks';
 
 const base = ['train', '--model', 'm', '--task', 'MRPC', '--train', 't.tsv'];
 
@@ -21,8 +22,9 @@ const error = (args: string[]) => {
 describe('parseGlueArgs', () => {
   it('train defaults follow glue.md §4 per task, not the 2-D pages', () => {
     const mrpc = train([]);
+    expect(mrpc.task).toBe(TASKS.MRPC);
+    expect(mrpc.tokenizer).toBe('m');
     expect(mrpc).toMatchObject({
-      task: 'mrpc',
       batch: 16,
       microBatch: 16,
       maxLen: 128,
@@ -140,15 +142,5 @@ describe('parseGlueArgs', () => {
     expect(error([...base, '--backend', 'webgpu'])).toMatch(/--backend must be one of wasm, cpu/);
     for (const message of [error(['serve']), error([...base, '--lr', 'x'])])
       expect(message).not.toContain('\n');
-  });
-
-  it('task names in GLUE spellings', () => {
-    expect(['STS-B', 'sst-2', 'MNLI', 'qnli'].map(taskName)).toEqual([
-      'stsb',
-      'sst2',
-      'mnli',
-      'qnli',
-    ]);
-    expect(taskName('wnli')).toBeNull();
   });
 });

@@ -19,22 +19,13 @@ import { SCHEDULES, type ScheduleKind } from '../optim/schedule';
 import { OPTIMIZER_SETTINGS } from '../state/schema';
 import { describeRange, parseSetting, type Setting } from '../state/settings';
 import type { RunSpec } from '../state/url';
-
-/** The eight tasks of the paper (glue.md §3), by their command-line names. */
-export const TASK_NAMES = ['cola', 'sst2', 'mrpc', 'stsb', 'qqp', 'mnli', 'qnli', 'rte'] as const;
-export type TaskName = (typeof TASK_NAMES)[number];
-
-/** "STS-B", "sst-2", "MRPC" → the command's task name, or null. */
-export function taskName(text: string): TaskName | null {
-  const t = text.toLowerCase().replace(/[-_]/g, '');
-  return (TASK_NAMES as readonly string[]).includes(t) ? (t as TaskName) : null;
-}
+import { TASK_NAMES, taskByName, type TaskSpec } from './tasks';
 
 /** glue.md §4: lr 2e-5 for RTE and STS-B (else 1e-5); batch 32 for the large tasks (else 16). */
-export function taskDefaults(task: TaskName): { lr: number; batch: number } {
+export function taskDefaults(task: TaskSpec): { lr: number; batch: number } {
   return {
-    lr: task === 'rte' || task === 'stsb' ? 2e-5 : 1e-5,
-    batch: ['qqp', 'mnli', 'qnli', 'sst2'].includes(task) ? 32 : 16,
+    lr: task.name === 'RTE' || task.name === 'STS-B' ? 2e-5 : 1e-5,
+    batch: ['QQP', 'MNLI', 'QNLI', 'SST-2'].includes(task.name) ? 32 : 16,
   };
 }
 
@@ -70,14 +61,18 @@ const bool = (name: string, help: string, def: boolean): Setting => ({
 });
 
 /** Free-text options (file and folder paths); `values` is empty, so they skip parseSetting. */
-const PATHS = ['model', 'data', 'train', 'dev', 'submission', 'save', 'resume'];
+const PATHS = ['model', 'tokenizer', 'data', 'train', 'dev', 'submission', 'save', 'resume'];
 
 const COMMON: Setting[] = [
   text(
     'model',
     'Model folder: config.json, model.safetensors, tokenizer.json or vocab.json + merges.txt.',
   ),
-  text('task', `GLUE task: ${TASK_NAMES.join(', ')} (also spelt STS-B, SST-2, …).`),
+  text(
+    'tokenizer',
+    'tokenizer.json, or a folder with tokenizer.json or vocab.json + merges.txt (default: --model).',
+  ),
+  text('task', `GLUE task: ${TASK_NAMES.join(', ')} (any case; sts-b, stsb, …).`),
   int(
     'max-len',
     'Longest encoded pair, special tokens included (longest-first truncation).',
@@ -178,7 +173,8 @@ const TRAIN: Setting[] = [
 
 export interface CommonRequest {
   model: string;
-  task: TaskName | null;
+  tokenizer: string;
+  task: TaskSpec | null;
   maxLen: number;
   backend: 'wasm' | 'cpu';
 }
@@ -192,7 +188,7 @@ export interface PredictRequest extends CommonRequest {
 
 export interface TrainRequest extends CommonRequest {
   kind: 'train';
-  task: TaskName;
+  task: TaskSpec;
   train: string;
   dev: string | null;
   /** one run per optimizer; several when a share link was given */
@@ -289,7 +285,7 @@ export function parseGlueArgs(argv: string[]): GlueParse {
       return fail(`--${option.name} must be ${describeRange(option)}; got ${JSON.stringify(raw)}`);
     values[option.name] = r.value;
   }
-  const task = given.has('task') ? taskName(given.get('task')!) : null;
+  const task = given.has('task') ? taskByName(given.get('task')!) : null;
   if (given.has('task') && !task)
     return fail(
       `--task must be one of ${TASK_NAMES.join(', ')}; got ${JSON.stringify(given.get('task'))}`,
@@ -297,6 +293,7 @@ export function parseGlueArgs(argv: string[]): GlueParse {
   if (!given.has('model')) return fail('--model is required (a model folder)');
   const common: CommonRequest = {
     model: values.model as string,
+    tokenizer: given.get('tokenizer') || (values.model as string),
     task,
     maxLen: values['max-len'] as number,
     backend: values.backend as 'wasm' | 'cpu',

@@ -1,122 +1,130 @@
 /**
  * What the `glue` command computes (glue.md §5), given a parsed request: `predict` prints the
  * model's outputs on a file, `train` fine-tunes and prints each step's f(x_t), ‖s_t‖, f(x_t+δ_t)
- * and the dev metrics. Node only (files come from disk); the data readers, tokenizer and metrics
- * are lib/glue's, passed in as `GlueIo`.
+ * and the dev metrics. Node only (files come from disk); data readers, tokenizer and metrics are
+ * lib/glue's. Bad input throws GlueInputError (the script prints it and exits with status 2).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskName, PredictRequest, TrainRequest } from '../../glue/cli';
+import type { PredictRequest, TrainRequest } from '../../glue/cli';
 import { readConfig, type RobertaConfig } from '../../glue/config';
+import { readTaskFile, mnliSplit, type GlueData } from '../../glue/data';
+import { frame, tokenizeExample } from '../../glue/encode';
 import { fail } from '../../glue/errors';
-import { openSafetensorsFile, type FileSource } from '../../glue/safetensorsNode';
+import { metricsFor } from '../../glue/metrics';
 import type { SafetensorsFile } from '../../glue/safetensors';
+import { openSafetensorsFile, type FileSource } from '../../glue/safetensorsNode';
+import { numLabels, type TaskSpec } from '../../glue/tasks';
+import {
+  loadTokenizer,
+  loadTokenizerFromVocabMerges,
+  type GlueTokenizer,
+} from '../../glue/tokenizer';
 import type { OptimizerConfig } from '../../optim/config';
 import type { Schedule } from '../../optim/schedule';
 import type { RunSpec } from '../../state/url';
 import type { EncodedExample } from '../roberta/batch';
-import { weightsFile, stateFile } from './checkpoint';
-import { predictRows, type StepRecord } from './finetune';
-import { stepsPerEpoch } from './order';
-import { createRun } from './run';
 import { loadWeights, shapeFromConfig } from '../roberta/load';
 import { RobertaModel } from '../roberta/model';
 import { pruneVocab } from '../roberta/vocab';
+import { stateFile, weightsFile } from './checkpoint';
+import { predictRows, type StepRecord } from './finetune';
+import { stepsPerEpoch } from './order';
+import { createRun } from './run';
 
-/** A task file read by lib/glue: rows in file order. */
-export interface TaskRows {
-  task: TaskName;
-  rows: { a: string; b: string | null; label: number | null; index: string }[];
-}
-
-/** The pieces of lib/glue the command uses. */
-export interface GlueIo {
-  readRows(path: string, task: TaskName | null): Promise<TaskRows>;
-  /** ids with the special tokens, truncated longest-first to maxLen */
-  tokenizer(modelDir: string): Promise<(a: string, b: string | null, maxLen: number) => number[]>;
-  /** metric name → value ×100 (glue.md §3) */
-  metrics(task: TaskName, outputs: number[][], labels: number[]): Record<string, number>;
-  /** label names for a submission file (null for regression) */
-  labelNames(task: TaskName): string[] | null;
-}
-
-export const isRegression = (task: TaskName): boolean => task === 'stsb';
-const labelCount = (task: TaskName): number => (task === 'stsb' ? 1 : task === 'mnli' ? 3 : 2);
+type OpenFile = SafetensorsFile & { source: FileSource };
 
 interface ModelDir {
-  dir: string;
   config: RobertaConfig;
-  weights: SafetensorsFile & { source: FileSource };
-  weightsName: string;
   configText: string;
+  weights: OpenFile;
+  weightsName: string;
+}
+
+const headOf = (task: TaskSpec) => ({ labels: numLabels(task), regression: task.labels === null });
+
+function need(path: string, what: string): void {
+  if (!existsSync(path)) fail(path, `not found (${what})`);
 }
 
 async function openModel(dir: string): Promise<ModelDir> {
   const configPath = join(dir, 'config.json');
-  if (!existsSync(configPath)) fail(configPath, 'not found (--model must be a model folder)');
+  need(configPath, '--model must be a folder with config.json and model.safetensors');
   const configText = readFileSync(configPath, 'utf8');
   const config = readConfig(configText, configPath);
   const weightsName = join(dir, 'model.safetensors');
-  if (!existsSync(weightsName)) fail(weightsName, 'not found');
-  return { dir, config, weights: await openSafetensorsFile(weightsName), weightsName, configText };
+  need(weightsName, '--model must be a folder with config.json and model.safetensors');
+  return { config, configText, weights: await openSafetensorsFile(weightsName), weightsName };
 }
 
-async function encode(
-  io: GlueIo,
-  model: string,
-  rows: TaskRows,
-  maxLen: number,
-): Promise<EncodedExample[]> {
-  const tokenize = await io.tokenizer(model);
-  return rows.rows.map((r) => ({ ids: tokenize(r.a, r.b, maxLen), label: r.label ?? -1 }));
+/** tokenizer.json (a file or in a folder), else vocab.json + merges.txt in the folder. */
+function openTokenizer(path: string): GlueTokenizer {
+  need(path, 'the tokenizer: tokenizer.json or a folder holding it or vocab.json + merges.txt');
+  if (!statSync(path).isDirectory()) return loadTokenizer(readFileSync(path, 'utf8'), path);
+  const json = join(path, 'tokenizer.json');
+  if (existsSync(json)) return loadTokenizer(readFileSync(json, 'utf8'), json);
+  const vocab = join(path, 'vocab.json');
+  const merges = join(path, 'merges.txt');
+  if (!existsSync(vocab) || !existsSync(merges))
+    fail(path, 'has no tokenizer.json and no vocab.json + merges.txt (give --tokenizer)');
+  return loadTokenizerFromVocabMerges(readFileSync(vocab, 'utf8'), readFileSync(merges, 'utf8'));
 }
 
-/** argmax per row, or the value for regression. */
-const predictionsOf = (task: TaskName, outputs: number[][]): number[] =>
-  isRegression(task) ? outputs.map((o) => o[0]) : outputs.map((o) => o.indexOf(Math.max(...o)));
-
-function metricsOf(io: GlueIo, task: TaskName, rows: TaskRows, outputs: number[][]) {
-  const labelled = rows.rows.every((r) => r.label !== null && r.label >= 0);
-  return labelled
-    ? io.metrics(
-        task,
-        outputs,
-        rows.rows.map((r) => r.label!),
-      )
-    : null;
+async function readData(path: string, task: TaskSpec | null): Promise<GlueData> {
+  need(path, 'a data file');
+  return readTaskFile(task, new Uint8Array(readFileSync(path)), path);
 }
 
-export async function runPredict(io: GlueIo, req: PredictRequest): Promise<object> {
+function encode(tokenizer: GlueTokenizer, data: GlueData, maxLen: number): EncodedExample[] {
+  return data.examples.map((e) => ({
+    ids: frame(tokenizer, tokenizeExample(tokenizer, e.a, e.b), maxLen),
+    label: e.label,
+  }));
+}
+
+/** argmax per row, or the value itself for regression. */
+const predictionsOf = (task: TaskSpec, outputs: number[][]): number[] =>
+  task.labels === null ? outputs.map((o) => o[0]) : outputs.map((o) => o.indexOf(Math.max(...o)));
+
+/** The task's metrics when every row has a label (not a test split), else null. */
+function metricsOf(data: GlueData, outputs: number[][]): Record<string, number> | null {
+  if (data.labelled < data.examples.length || data.labelled === 0) return null;
+  const labels = data.examples.map((e) => e.label);
+  return metricsFor(data.task, predictionsOf(data.task, outputs), labels, mnliSplit(data.file));
+}
+
+/** GLUE's submission format: `index<TAB>prediction`, a label name or a score, rows in order. */
+function submission(data: GlueData, predictions: number[]): string {
+  const names = data.task.labels;
+  const rows = predictions.map((p, i) => `${i}\t${names ? names[p] : p.toFixed(3)}`);
+  return ['index\tprediction', ...rows].join('\n') + '\n';
+}
+
+export async function runPredict(req: PredictRequest): Promise<object> {
+  const tokenizer = openTokenizer(req.tokenizer);
+  const data = await readData(req.data, req.task);
+  const examples = encode(tokenizer, data, req.maxLen);
   const model = await openModel(req.model);
   try {
-    const rows = await io.readRows(req.data, req.task);
-    const task = rows.task;
-    const examples = await encode(io, req.model, rows, req.maxLen);
     const vocab = pruneVocab(
       examples.map((e) => e.ids),
       model.config.vocabSize,
     );
-    const head = { labels: labelCount(task), regression: isRegression(task) };
-    const shape = shapeFromConfig(model.config, head, { vocab, dropout: 0 });
+    const shape = shapeFromConfig(model.config, headOf(data.task), { vocab, dropout: 0 });
     const loaded = await loadWeights(model.weights, model.config, shape, {
       vocab,
       fileName: model.weightsName,
     });
     try {
-      const logits = await predictRows(
-        new RobertaModel(shape),
-        loaded.params,
-        examples,
-        req.batch,
-        vocab,
-      );
-      const predictions = predictionsOf(task, logits);
-      if (req.submission) writeSubmission(io, task, req.submission, rows, predictions);
-      const metrics = metricsOf(io, task, rows, logits);
+      const net = new RobertaModel(shape);
+      const logits = await predictRows(net, loaded.params, examples, req.batch, vocab);
+      const predictions = predictionsOf(data.task, logits);
+      if (req.submission) writeFileSync(req.submission, submission(data, predictions));
+      const metrics = metricsOf(data, logits);
       return {
         model: req.model,
-        task,
+        task: data.task.name,
         n: examples.length,
         logits,
         predictions,
@@ -131,149 +139,123 @@ export async function runPredict(io: GlueIo, req: PredictRequest): Promise<objec
   }
 }
 
-/** GLUE's submission format: a header, then index and prediction (a label name or a score). */
-function writeSubmission(
-  io: GlueIo,
-  task: TaskName,
-  path: string,
-  rows: TaskRows,
-  predictions: number[],
-): void {
-  const names = io.labelNames(task);
-  const lines = ['index\tprediction'];
-  rows.rows.forEach((r, i) => {
-    const p = predictions[i];
-    lines.push(`${r.index}\t${names ? names[p] : p.toFixed(3)}`);
-  });
-  writeFileSync(path, lines.join('\n') + '\n');
-}
-
-/** One `train` output object per optimizer. */
-export async function runTrain(io: GlueIo, req: TrainRequest, runs: RunSpec[]): Promise<object[]> {
-  const source = req.resume ?? req.model;
-  const model = await openModel(source);
-  try {
-    const trainRows = await io.readRows(req.train, req.task);
-    const devRows = req.dev ? await io.readRows(req.dev, req.task) : null;
-    const train = await encode(io, req.model, trainRows, req.maxLen);
-    if (train.some((e) => e.label < 0))
-      fail(req.train, 'has rows without labels (a test split?): cannot train on them');
-    const dev = devRows ? await encode(io, req.model, devRows, req.maxLen) : [];
-    const per = stepsPerEpoch({
-      rows: train.length,
-      batch: req.batch,
-      shuffle: req.shuffle,
-      seed: req.seed,
-    });
-    const T = req.steps ?? req.epochs * per;
-    const schedule: Schedule = {
-      kind: req.schedule,
-      warmup: req.schedule === 'linear' ? req.warmup : 0,
-      steps: T,
-    };
-    const out: object[] = [];
-    for (const spec of runs)
-      out.push(await trainOne(io, req, model, spec.config, schedule, train, dev, devRows));
-    return out;
-  } finally {
-    await model.weights.source.close();
-  }
+/** One `train` output object per optimizer (one, or each of a share link's). */
+export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<object[]> {
+  const tokenizer = openTokenizer(req.tokenizer);
+  const trainData = await readData(req.train, req.task);
+  const devData = req.dev ? await readData(req.dev, req.task) : null;
+  if (trainData.labelled < trainData.examples.length)
+    fail(req.train, 'has rows without labels (a test split?): they cannot be trained on');
+  const train = encode(tokenizer, trainData, req.maxLen);
+  const dev = devData ? encode(tokenizer, devData, req.maxLen) : [];
+  const order = { rows: train.length, batch: req.batch, shuffle: req.shuffle, seed: req.seed };
+  const T = req.steps ?? req.epochs * stepsPerEpoch(order);
+  const schedule: Schedule = {
+    kind: req.schedule,
+    warmup: req.schedule === 'linear' ? req.warmup : 0,
+    steps: T,
+  };
+  const out: object[] = [];
+  for (const spec of runs)
+    out.push(await trainOne(req, spec.config, schedule, train, dev, devData));
+  return out;
 }
 
 async function trainOne(
-  io: GlueIo,
   req: TrainRequest,
-  model: ModelDir,
   config: OptimizerConfig,
   schedule: Schedule,
   train: EncodedExample[],
   dev: EncodedExample[],
-  devRows: TaskRows | null,
+  devData: GlueData | null,
 ): Promise<object> {
-  let state: { file: SafetensorsFile & { source: FileSource }; name: string } | undefined;
-  if (req.resume) {
-    const name = join(req.resume, 'optimizer.safetensors');
-    if (!existsSync(name)) fail(name, 'not found (--resume needs a folder written by --save)');
-    state = { file: await openSafetensorsFile(name), name };
-  }
-  const task = req.task;
-  const run = await createRun({
-    ...model,
-    head: { labels: labelCount(task), regression: isRegression(task) },
-    train,
-    extra: dev,
-    settings: {
-      config,
-      schedule,
-      batch: req.batch,
-      microBatch: req.microBatch,
-      seed: req.seed,
-      shuffle: req.shuffle,
-    },
-    prune: req.pruneVocab,
-    dropout: req.dropout,
-    freezeWord: req.freezeEmbeddings,
-    state,
-  });
+  // a resumed run reads the weights and state that --save wrote
+  const model = await openModel(req.resume ?? req.model);
+  let state: { file: OpenFile; name: string } | undefined;
   try {
-    const steps: StepRecord[] = [];
-    let status = 'ok';
-    while (run.ft.t < schedule.steps) {
-      const rec = await run.ft.step();
-      if (!rec) {
-        status = 'diverged';
-        break;
-      }
-      steps.push(rec);
+    if (req.resume) {
+      const name = join(req.resume, 'optimizer.safetensors');
+      need(name, '--resume needs a folder written by --save');
+      state = { file: await openSafetensorsFile(name), name };
     }
-    if (req.save) {
-      mkdirSync(req.save, { recursive: true });
-      writeFileSync(join(req.save, 'model.safetensors'), await weightsFile(run.ft, run.fullWord));
-      writeFileSync(join(req.save, 'optimizer.safetensors'), await stateFile(run.ft));
-      writeFileSync(join(req.save, 'config.json'), savedConfig(model.configText, task));
-    }
-    const metrics =
-      devRows && status === 'ok'
-        ? metricsOf(io, task, devRows, await run.ft.predict(dev, 32))
-        : null;
-    return {
-      model: req.model,
-      task,
-      config: {
-        ...config,
-        schedule: schedule.kind,
-        warmup: schedule.warmup,
-        steps: schedule.steps,
+    const run = await createRun({
+      ...model,
+      head: headOf(req.task),
+      train,
+      extra: dev,
+      settings: {
+        config,
+        schedule,
         batch: req.batch,
         microBatch: req.microBatch,
-        maxLen: req.maxLen,
-        dropout: req.dropout,
-        shuffle: req.shuffle,
         seed: req.seed,
-        pruneVocab: req.pruneVocab,
-        freezeEmbeddings: req.freezeEmbeddings,
+        shuffle: req.shuffle,
       },
-      status,
-      steps,
-      dev: devRows ? { metrics } : null,
-      ...(run.notes.length ? { notes: run.notes } : {}),
-    };
+      prune: req.pruneVocab,
+      dropout: req.dropout,
+      freezeWord: req.freezeEmbeddings,
+      state,
+    });
+    try {
+      const steps: StepRecord[] = [];
+      let status = 'ok';
+      while (run.ft.t < schedule.steps) {
+        const rec = await run.ft.step();
+        if (!rec) {
+          status = 'diverged';
+          break;
+        }
+        steps.push(rec);
+      }
+      if (req.save) {
+        mkdirSync(req.save, { recursive: true });
+        writeFileSync(join(req.save, 'model.safetensors'), await weightsFile(run.ft, run.fullWord));
+        writeFileSync(join(req.save, 'optimizer.safetensors'), await stateFile(run.ft));
+        writeFileSync(join(req.save, 'config.json'), savedConfig(model.configText, req.task));
+      }
+      const metrics =
+        devData && status === 'ok'
+          ? metricsOf(devData, await run.ft.predict(dev, Math.max(req.batch, 32)))
+          : null;
+      return {
+        model: req.model,
+        task: req.task.name,
+        config: {
+          ...config,
+          schedule: schedule.kind,
+          warmup: schedule.warmup,
+          steps: schedule.steps,
+          batch: req.batch,
+          microBatch: req.microBatch,
+          maxLen: req.maxLen,
+          dropout: req.dropout,
+          shuffle: req.shuffle,
+          seed: req.seed,
+          pruneVocab: req.pruneVocab,
+          freezeEmbeddings: req.freezeEmbeddings,
+        },
+        status,
+        steps,
+        dev: devData ? { metrics } : null,
+        ...(run.notes.length ? { notes: run.notes } : {}),
+      };
+    } finally {
+      run.dispose();
+    }
   } finally {
-    run.dispose();
+    await model.weights.source.close();
     await state?.file.source.close();
   }
 }
 
-/** config.json of a fine-tuned model: the original's keys plus the task's head. */
-function savedConfig(original: string, task: TaskName): string {
+/** config.json of the fine-tuned model: the original's keys plus the task's head. */
+function savedConfig(original: string, task: TaskSpec): string {
   const json = JSON.parse(original) as Record<string, unknown>;
-  const n = labelCount(task);
+  const names = task.labels ?? ['LABEL_0'];
   json.architectures = ['RobertaForSequenceClassification'];
-  json.num_labels = n;
-  json.id2label = Object.fromEntries(
-    Array.from({ length: n }, (_, i) => [String(i), `LABEL_${i}`]),
-  );
-  json.label2id = Object.fromEntries(Array.from({ length: n }, (_, i) => [`LABEL_${i}`, i]));
-  json.problem_type = isRegression(task) ? 'regression' : 'single_label_classification';
+  json.num_labels = names.length;
+  json.id2label = Object.fromEntries(names.map((n, i) => [String(i), n]));
+  json.label2id = Object.fromEntries(names.map((n, i) => [n, i]));
+  json.problem_type = task.labels === null ? 'regression' : 'single_label_classification';
   return JSON.stringify(json, null, 2) + '\n';
 }
