@@ -18,6 +18,7 @@ import type { TensorMap } from '../tensorSpace';
 import { applyMask, type RobertaNoise } from './dropout';
 import { lookup } from './embedding';
 import { matMul } from './matmul';
+import { rematerialized } from './remat';
 import {
   EMB_LN,
   HEAD_DENSE,
@@ -85,7 +86,24 @@ function selfAttention(
   return tf.reshape(context, [B, L, D]) as tf.Tensor3D;
 }
 
-/** The last hidden states [B, L, D]. */
+/** One post-LN encoder layer. */
+function layer(
+  h: tf.Tensor3D,
+  p: TensorMap,
+  pre: string,
+  s: RobertaShape,
+  keyMask: tf.Tensor4D,
+  masks: RobertaNoise['layers'][number] | undefined,
+): tf.Tensor3D {
+  const context = selfAttention(h, p, `${pre}.attention.self`, s, keyMask, masks?.probs ?? null);
+  const attnOut = applyMask(linear(context, p, `${pre}.attention.output.dense`), masks?.attnOut);
+  const h1 = layerNorm(tf.add(h, attnOut), p, `${pre}.attention.output.LayerNorm`, s.layerNormEps);
+  const inner = gelu(linear(h1, p, `${pre}.intermediate.dense`));
+  const ffnOut = applyMask(linear(inner, p, `${pre}.output.dense`), masks?.ffnOut);
+  return layerNorm(tf.add(h1, ffnOut), p, `${pre}.output.LayerNorm`, s.layerNormEps) as tf.Tensor3D;
+}
+
+/** The last hidden states [B, L, D]; each layer rematerialised in the backward pass (remat.ts). */
 export function encode(
   p: TensorMap,
   batch: RobertaBatch,
@@ -102,25 +120,20 @@ export function encode(
   let h = applyMask(layerNorm(sum, p, EMB_LN, s.layerNormEps), noise?.embed) as tf.Tensor3D;
   for (let l = 0; l < s.layers; l++) {
     const pre = layerPrefix(l);
+    const names = Object.keys(p).filter((k) => k.startsWith(pre + '.'));
     const masks = noise?.layers[l];
-    const context = selfAttention(
-      h,
-      p,
-      `${pre}.attention.self`,
-      s,
-      batch.keyMask,
-      masks?.probs ?? null,
-    );
-    const attnOut = applyMask(linear(context, p, `${pre}.attention.output.dense`), masks?.attnOut);
-    h = layerNorm(
-      tf.add(h, attnOut),
-      p,
-      `${pre}.attention.output.LayerNorm`,
-      s.layerNormEps,
+    h = rematerialized(
+      (xs) =>
+        layer(
+          xs[0] as tf.Tensor3D,
+          Object.fromEntries(names.map((n, i) => [n, xs[i + 1]])),
+          pre,
+          s,
+          batch.keyMask,
+          masks,
+        ),
+      [h, ...names.map((n) => p[n])],
     ) as tf.Tensor3D;
-    const inner = gelu(linear(h, p, `${pre}.intermediate.dense`));
-    const ffnOut = applyMask(linear(inner, p, `${pre}.output.dense`), masks?.ffnOut);
-    h = layerNorm(tf.add(h, ffnOut), p, `${pre}.output.LayerNorm`, s.layerNormEps) as tf.Tensor3D;
   }
   return h;
 }
