@@ -18,7 +18,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { validateConfig, type OptimizerConfig } from '../optim/config';
 import type { RunStatus } from '../optim/run';
-import { ascend, initState, stepFinite, update, type OptState } from '../optim/step';
+import {
+  ascend,
+  initState,
+  stepFinite,
+  update,
+  type OptState,
+  type ValueAndGrad,
+} from '../optim/step';
 import { mapValueAndGrad, type LossFn } from './maps';
 import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
 
@@ -65,6 +72,13 @@ export interface OptimizerWeights {
   v: Record<string, Float32Array> | null;
   vHat: Record<string, Float32Array> | null;
 }
+
+/**
+ * What a step differentiates: a loss of the parameters on the step's minibatch, or f_B and ∇f_B
+ * evaluated by the caller (gradient accumulation sums them over micro-batches without keeping
+ * every micro-batch's activations on one tape; decisions.md, GLUE).
+ */
+export type StepObjective = LossFn | { valueAndGrad: ValueAndGrad<TensorMap, tf.Scalar> };
 
 type VariableMap = Record<string, tf.Variable>;
 
@@ -124,20 +138,24 @@ export class TensorOptimizer {
    * nothing and sets status 'diverged' when the loss, a gradient or x_{t+1} is not finite.
    */
   step(
-    lossFn: LossFn,
+    lossFn: StepObjective,
     options?: StepOptions & { intermediates?: true },
   ): Promise<TensorStep | null>;
   step(
-    lossFn: LossFn,
+    lossFn: StepObjective,
     options: StepOptions & { intermediates: false },
   ): Promise<StepSummary | null>;
-  step(lossFn: LossFn, options?: StepOptions): Promise<StepSummary | null>;
-  async step(lossFn: LossFn, options: StepOptions = {}): Promise<TensorStep | StepSummary | null> {
+  step(lossFn: StepObjective, options?: StepOptions): Promise<StepSummary | null>;
+  async step(
+    lossFn: StepObjective,
+    options: StepOptions = {},
+  ): Promise<TensorStep | StepSummary | null> {
     if (this.status === 'diverged') return null;
     const keep = options.intermediates !== false;
     // a schedule (spec §12) replaces γ by γ_t for this step and changes nothing else
     const config = options.lr === undefined ? this.config : { ...this.config, lr: options.lr };
-    const vg = mapValueAndGrad(lossFn, this.#keys);
+    const vg =
+      typeof lossFn === 'function' ? mapValueAndGrad(lossFn, this.#keys) : lossFn.valueAndGrad;
     // 4.1–4.3: x + δ is a temporary tensor of this tidy; the variables stay at x_t
     const a = tf.tidy(
       () => ascend(tensorSpace, config, this.#x, vg) as unknown as tf.TensorContainer,

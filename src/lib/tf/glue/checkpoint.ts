@@ -9,8 +9,7 @@
 import { fail } from '../../glue/errors';
 import type { SafetensorsFile } from '../../glue/safetensors';
 import { writeSafetensors, type NamedTensor } from '../../glue/safetensorsWrite';
-import type { OptState } from '../../optim/step';
-import * as tf from '@tensorflow/tfjs';
+import type { OptimizerWeights } from '../optimizer';
 import { WORD } from '../roberta/shape';
 import { scatterRows, type VocabMap } from '../roberta/vocab';
 import { readMap, type TensorMap } from '../tensorSpace';
@@ -88,28 +87,32 @@ export function savedState(file: SafetensorsFile, name: string): SavedState {
   return { k: int('k'), step: int('step'), kept, vocabFull: int('vocabFull'), metadata: md };
 }
 
-/** The saved m, v, v̂ for the parameters of `x` (same names and shapes), as tensors. */
+/** The saved run as the optimizer's checkpoint: x as loaded, k, m, v, v̂ from the state file. */
 export async function readOptState(
   file: SafetensorsFile,
   name: string,
   x: TensorMap,
   adaptive: boolean,
   k: number,
-): Promise<OptState<TensorMap>> {
-  const read = async (prefix: string): Promise<TensorMap> => {
-    const out: TensorMap = {};
+): Promise<OptimizerWeights> {
+  const read = async (prefix: string): Promise<Record<string, Float32Array>> => {
+    const out: Record<string, Float32Array> = {};
     for (const key of Object.keys(x)) {
       const info = file.tensors.get(prefix + key);
       const shape = x[key].shape;
       if (!info || info.shape.join() !== shape.join())
         fail(name, `${prefix}${key} is missing or not of shape [${shape.join(', ')}]`);
-      out[key] = tf.tensor(await file.read(prefix + key), shape, 'float32');
+      out[key] = await file.read(prefix + key);
     }
     return out;
   };
-  const m = await read('m/');
-  if (!adaptive) return { k, m, second: null };
-  return { k, m, second: { v: await read('v/'), vHat: await read('vHat/') } };
+  return {
+    k,
+    x: await readMap(x),
+    m: await read('m/'),
+    v: adaptive ? await read('v/') : null,
+    vHat: adaptive ? await read('vHat/') : null,
+  };
 }
 
 /** The kept-id list of a saved state as a vocabulary map. */

@@ -7,8 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../optim/config';
 import { scheduledLr, type Schedule } from '../../optim/schedule';
-import type { OptState } from '../../optim/step';
-import { TensorOptimizer, type TensorStep } from '../optimizer';
+import { TensorOptimizer, type OptimizerWeights, type TensorStep } from '../optimizer';
 import { disposeBatch, makeBatch, type EncodedExample } from '../roberta/batch';
 import type { RobertaModel } from '../roberta/model';
 import type { VocabMap } from '../roberta/vocab';
@@ -99,9 +98,9 @@ export class FineTune {
     return this.optimizer.params;
   }
 
-  /** Continues a saved run: its weights, optimizer state and step count. */
-  restore(x: TensorMap, state: OptState<TensorMap>, t: number): void {
-    this.optimizer.restore(x, state);
+  /** Continues a saved run: its weights, optimizer state (k, m, v, v̂) and step count. */
+  restore(weights: OptimizerWeights, t: number): void {
+    this.optimizer.setWeights(weights);
     this.t = t;
   }
 
@@ -137,9 +136,10 @@ export class FineTune {
     const lr = scheduledLr(this.settings.schedule, this.settings.config.lr, t);
     const keys = this.model.params.map((p) => p.name);
     try {
-      const info = await this.optimizer.stepWith(accumulatedValueAndGrad(this.model, keys, micro), {
-        lr,
-      });
+      const info = await this.optimizer.step(
+        { valueAndGrad: accumulatedValueAndGrad(this.model, keys, micro) },
+        { lr },
+      );
       if (!info) return null;
       try {
         const sNorm = await globalNorm(info.s);

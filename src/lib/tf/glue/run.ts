@@ -12,7 +12,7 @@ import { loadWeights, shapeFromConfig, type TaskHead } from '../roberta/load';
 import { RobertaModel } from '../roberta/model';
 import { WORD } from '../roberta/shape';
 import { pruneVocab, type VocabMap } from '../roberta/vocab';
-import { tensorsOf, type TensorMap } from '../tensorSpace';
+import type { TensorMap } from '../tensorSpace';
 import { readOptState, savedState, vocabFromKept } from './checkpoint';
 import { FineTune, type TrainSettings } from './finetune';
 
@@ -80,8 +80,7 @@ export async function createRun(inp: RunInputs): Promise<Run> {
       inp.settings.config.adaptive,
       saved.k,
     );
-    ft.restore(ft.params, state, saved.step);
-    tf.dispose(tensorsOf(state.m, state.second?.v, state.second?.vHat));
+    ft.restore(state, saved.step);
   }
   return {
     ft,

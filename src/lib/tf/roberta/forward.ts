@@ -13,7 +13,7 @@
  * Call inside tf.tidy or a gradient function; nothing here disposes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from '../model/transformer';
+import { crossEntropy } from '../model/losses';
 import type { TensorMap } from '../tensorSpace';
 import { applyMask, type RobertaNoise } from './dropout';
 import { lookup } from './embedding';
