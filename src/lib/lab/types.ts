@@ -13,7 +13,9 @@ import type { OptimizerConfig } from '../optim/config';
 
 // ─── settings ────────────────────────────────────────────────────────────────────────────────
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** The TF.js backends the lab can train on (the lab's backend row offers these and 'auto'). */
+export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendPreference = 'auto' | BackendName;
 
 /** Names of the texts shipped in static/texts/ for the character-level LM task. */
@@ -40,13 +42,20 @@ export type TaskSettings =
 
 export type TaskKind = TaskSettings['kind'];
 
+/** The task list, declared once: the lab's task row offers these, in this order. */
+export const TASK_KINDS = ['modadd', 'reverse', 'sort', 'brackets', 'majority', 'charlm'] as const;
+
+// Compile-time check that TASK_KINDS names every variant of TaskSettings and nothing else.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _taskKindsComplete: Same<(typeof TASK_KINDS)[number], TaskKind> = true;
+
 /** What the user chooses about the model; vocab, seqLen, head and classes follow from the task. */
 export interface ModelShape {
-  /** number of pre-LayerNorm blocks, 1–4 */
+  /** number of pre-LayerNorm blocks (ranges: the lab's rows in state/schema.ts) */
   layers: number;
-  /** d_model, 32–128 */
+  /** d_model, the width of the residual stream */
   dModel: number;
-  /** attention heads, 1–8, must divide dModel */
+  /** attention heads; must divide dModel */
   heads: number;
   /** hidden width of each block's MLP */
   mlp: number;

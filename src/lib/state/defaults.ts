@@ -5,37 +5,19 @@
  */
 import { recipe } from '../optim/config';
 import { DEFAULT_RACE } from '../landscapes/race';
-import { SCENE_SETTINGS, VIEW_SETTINGS } from './schema';
-import type { Setting, SettingValue } from './settings';
+import { LAB_SETTINGS, LAB_VIEW_SETTINGS, SCENE_SETTINGS, VIEW_SETTINGS } from './schema';
+import { defaultsOf } from './settings';
 import type { LabLinkSettings, PlaygroundLink } from './url';
 
 /**
- * The lab's race (AdaSAM vs AMSGrad vs SAM vs SGD) on modular addition, a task small enough to
- * train in seconds on any backend. Adaptive runs use the torch preset with the usual transformer
- * step size 1e-3; the SGD-family runs need a far larger one to move at all in 300 steps.
- * ρ = 0.05 is SAM's usual radius (Foret et al. 2021).
+ * The lab's settings are its rows' defaults. Its race (AdaSAM vs AMSGrad vs SAM vs SGD) on
+ * modular addition, a task small enough to train in seconds on any backend: adaptive runs use the
+ * torch preset with the usual transformer step size 1e-3; the SGD-family runs need a far larger
+ * one to move at all in 300 steps. ρ = 0.05 is SAM's usual radius (Foret et al. 2021).
  */
 export const DEFAULT_LAB: LabLinkSettings = {
-  task: 'modadd',
-  p: 23,
-  trainFraction: 0.5,
-  length: 8,
-  alphabet: 10,
-  trainSize: 2000,
-  testSize: 500,
-  seqLen: 32,
-  layers: 2,
-  dModel: 64,
-  heads: 4,
-  mlp: 128,
-  dropout: 0,
-  batch: 64,
-  steps: 300,
-  evalEvery: 25,
-  seed: 1,
-  backend: 'auto',
-  xAxis: 'steps',
-  curve: 'train',
+  ...defaultsOf(LAB_SETTINGS),
+  ...defaultsOf(LAB_VIEW_SETTINGS),
   runs: [
     {
       family: 'adasam',
@@ -48,20 +30,17 @@ export const DEFAULT_LAB: LabLinkSettings = {
   ],
 };
 
-const defaultsOf = <T>(rows: readonly Setting[]): T =>
-  Object.fromEntries(rows.map((r) => [r.name, r.default as SettingValue])) as T;
-
 /** Every default comes from the settings table; the race is the landscapes' DEFAULT_RACE. */
 export const DEFAULT_LINK: PlaygroundLink = {
   page: '2d',
   // the race's start, not the landscape's own: the story needs (−0.5, 0.3) on wells
   scene: {
-    ...defaultsOf<PlaygroundLink['scene']>(SCENE_SETTINGS),
+    ...defaultsOf(SCENE_SETTINGS),
     x0: [...DEFAULT_RACE.x0] as [number, number],
   },
   // the step anatomy opens on the race's AdaSAM run (url.ts defaultAnatomyRun)
   view: {
-    ...defaultsOf<PlaygroundLink['view']>(VIEW_SETTINGS),
+    ...defaultsOf(VIEW_SETTINGS),
     anatomyRun: DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam'),
   },
   runs: DEFAULT_RACE.runs.map((r) => ({

@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
+import { labProblems } from './labCheck';
 import { LAB_SETTINGS, LAB_VIEW_SETTINGS } from './schema';
 import {
   decodeLink,
   encodeLink,
-  labProblems,
   labRunLabels,
   runSpec,
   toLabSettings,

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, FAMILY, FAMILY_NAMES, type OptimizerConfig } from '../o
 import { LANDSCAPE_IDS } from '../landscapes';
 import { DEFAULT_RACE } from '../landscapes/race';
 import { DEFAULT_STOCHASTIC } from '../landscapes/stochastic';
+import { BACKEND_NAMES, TASK_KINDS } from '../lab/types';
 import type { Setting } from './settings';
 
 /** Version written into every link as `v=`; bump it and migrate in url.ts when a key changes meaning. */
@@ -291,8 +292,8 @@ export type Page = (typeof PAGES)[number];
 // separate list (`lab.r0=…`, see url.ts) because good learning rates for a transformer differ
 // from those on a 2-D landscape by orders of magnitude.
 
-export const LAB_TASKS = ['modadd', 'reverse', 'sort', 'brackets', 'majority', 'charlm'] as const;
-export const LAB_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const LAB_TASKS = TASK_KINDS;
+export const LAB_BACKENDS = ['auto', ...BACKEND_NAMES] as const;
 
 /**
  * What the lab trains and how: task, task parameters, model shape, training loop, seed and

@@ -49,6 +49,35 @@ export interface Vec2Setting extends Base<'vec2', [number, number] | null> {
 export type Setting = NumberSetting | IntSetting | BoolSetting | EnumSetting | Vec2Setting;
 export type SettingValue = number | boolean | string | [number, number] | null;
 
+/** The type of one row's value: an enum's own values, a number, a boolean or a point. */
+export type ValueOf<R extends Setting> = R extends { kind: 'enum'; values: readonly (infer V)[] }
+  ? V
+  : R extends { kind: 'number' | 'int' }
+    ? number
+    : R extends { kind: 'bool' }
+      ? boolean
+      : R extends { kind: 'vec2' }
+        ? [number, number] | null
+        : never;
+
+/** The settings object a table of rows describes: one field per row, named and typed by it. */
+export type ValuesOf<Rows extends readonly Setting[]> = {
+  [R in Rows[number] as R['name']]: ValueOf<R>;
+};
+
+/** Every row's default, as the table's settings object (rows are the one source of defaults). */
+export function defaultsOf<const Rows extends readonly Setting[]>(rows: Rows): ValuesOf<Rows> {
+  return Object.fromEntries(rows.map((r) => [r.name, r.default])) as ValuesOf<Rows>;
+}
+
+/** One row's value in a settings object of its table. */
+export function valueOf<Rows extends readonly Setting[]>(
+  values: ValuesOf<Rows>,
+  row: Rows[number],
+): SettingValue {
+  return (values as Record<string, SettingValue>)[row.name];
+}
+
 export type Parsed = { ok: true; value: SettingValue } | { ok: false; reason: string };
 
 // A plain decimal or exponent literal: rejects '', ' ', '0x10', 'Infinity', '1e', '--1' that Number() would accept or mangle.
@@ -82,37 +111,63 @@ function inRange(s: NumberSetting | IntSetting | Vec2Setting, x: number): boolea
   return lowOk && highOk;
 }
 
-/** Parses one value; never throws. Accepts 1/0 and true/false for booleans. */
-export function parseSetting(s: Setting, text: string): Parsed {
-  const bad = (): Parsed => ({
-    ok: false,
-    reason: `${s.name} must be ${describeRange(s)}; got ${JSON.stringify(text.slice(0, 40))}`,
-  });
+/** Whether a value, however it arrived (a link, a message, code), is one the row allows. */
+export function fitsSetting(s: Setting, value: unknown): boolean {
   switch (s.kind) {
-    case 'number': {
-      const x = parseNumber(text);
-      return x !== null && inRange(s, x) ? { ok: true, value: x } : bad();
-    }
-    case 'int': {
-      const x = parseNumber(text);
-      return x !== null && Number.isInteger(x) && inRange(s, x) ? { ok: true, value: x } : bad();
-    }
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && inRange(s, value);
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && inRange(s, value);
     case 'bool':
-      if (text === 'true' || text === '1') return { ok: true, value: true };
-      if (text === 'false' || text === '0') return { ok: true, value: false };
-      return bad();
+      return typeof value === 'boolean';
     case 'enum':
-      return s.values.includes(text) ? { ok: true, value: text } : bad();
+      return typeof value === 'string' && s.values.includes(value);
+    case 'vec2':
+      return (
+        value === null ||
+        (Array.isArray(value) &&
+          value.length === 2 &&
+          value.every((x) => typeof x === 'number' && Number.isFinite(x) && inRange(s, x)))
+      );
+  }
+}
+
+/** Null when the row allows `value`, else the message that names the setting and its range. */
+export function checkSetting(s: Setting, value: unknown): string | null {
+  if (fitsSetting(s, value)) return null;
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
+  return `${s.name} must be ${describeRange(s)}; got ${shown}`;
+}
+
+/** The value a text stands for, before any range check; undefined when it is not of the row's kind. */
+function readText(s: Setting, text: string): SettingValue | undefined {
+  switch (s.kind) {
+    case 'number':
+    case 'int':
+      return parseNumber(text) ?? undefined;
+    case 'bool':
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      return undefined;
+    case 'enum':
+      return text;
     case 'vec2': {
       // empty: no point of its own (e.g. a landscape's default start)
-      if (text === '') return { ok: true, value: null };
-      const parts = text.split(',');
-      if (parts.length !== 2) return bad();
-      const xy = parts.map(parseNumber);
-      if (xy.some((x) => x === null || !inRange(s, x))) return bad();
-      return { ok: true, value: [xy[0]!, xy[1]!] };
+      if (text === '') return null;
+      const xy = text.split(',').map(parseNumber);
+      return xy.length === 2 && xy[0] !== null && xy[1] !== null ? [xy[0], xy[1]] : undefined;
     }
   }
+}
+
+/** Parses one value; never throws. Accepts 1/0 and true/false for booleans. */
+export function parseSetting(s: Setting, text: string): Parsed {
+  const value = readText(s, text);
+  if (value !== undefined && fitsSetting(s, value)) return { ok: true, value };
+  return {
+    ok: false,
+    reason: `${s.name} must be ${describeRange(s)}; got ${JSON.stringify(text.slice(0, 40))}`,
+  };
 }
 
 /** Writes a value so that parseSetting gives it back exactly (JS prints the shortest round-tripping decimal). */

@@ -35,26 +35,18 @@ import {
   formatSetting,
   parseSetting,
   sameValue,
+  valueOf,
   type Setting,
   type SettingValue,
+  type ValuesOf,
 } from './settings';
-import type { BackendPreference, LabSettings, TaskSettings } from '../lab/types';
+import type { LabSettings, TaskSettings } from '../lab/types';
 
-export interface SceneSettings {
-  problem: string;
-  x0: [number, number] | null;
-  steps: number;
-  sigma: number;
-  batch: number;
-  seed: number;
-}
+/** The 2-D page's scene: one field per SCENE_SETTINGS row. */
+export type SceneSettings = ValuesOf<typeof SCENE_SETTINGS>;
 
-export interface ViewSettings {
-  view: 'contour' | '3d' | 'both';
-  anatomyRun: number;
-  anatomyStep: number;
-  anatomyPhase: number;
-}
+/** The 2-D page's view: one field per VIEW_SETTINGS row. */
+export type ViewSettings = ValuesOf<typeof VIEW_SETTINGS>;
 
 /** One optimizer of a race: the family member it starts from, its preset, and the resolved knobs. */
 export interface RunSpec {
@@ -63,7 +55,8 @@ export interface RunSpec {
   config: OptimizerConfig;
 }
 
-export type LabTask = 'modadd' | 'reverse' | 'sort' | 'brackets' | 'majority' | 'charlm';
+/** The lab's own settings: one field per LAB_SETTINGS row (task, model, training, backend). */
+export type LabRowSettings = ValuesOf<typeof LAB_SETTINGS>;
 
 /**
  * The transformer lab's part of a link: one field per LAB_SETTINGS / LAB_VIEW_SETTINGS row, plus
@@ -71,32 +64,10 @@ export type LabTask = 'modadd' | 'reverse' | 'sort' | 'brackets' | 'majority' | 
  * rate that suits a 2-D landscape is far too large for a transformer, so sharing one list would
  * make every switch of page retune every run.
  */
-export interface LabLinkSettings {
-  task: LabTask;
-  /** modadd */
-  p: number;
-  trainFraction: number;
-  /** reverse, sort, brackets, majority */
-  length: number;
-  alphabet: number;
-  trainSize: number;
-  testSize: number;
-  /** charlm window */
-  seqLen: number;
-  layers: number;
-  dModel: number;
-  heads: number;
-  mlp: number;
-  dropout: number;
-  batch: number;
-  steps: number;
-  evalEvery: number;
-  seed: number;
-  backend: BackendPreference;
-  xAxis: 'steps' | 'gradEvals' | 'wallMs';
-  curve: 'train' | 'test' | 'testAcc';
-  runs: RunSpec[];
-}
+export type LabLinkSettings = LabRowSettings &
+  ValuesOf<typeof LAB_VIEW_SETTINGS> & {
+    runs: RunSpec[];
+  };
 
 export interface PlaygroundLink {
   page: Page;
@@ -121,8 +92,6 @@ export interface Decoded {
 
 /** Links longer than this are cut before parsing: no real state needs it, and it bounds the work. */
 export const MAX_LINK_LENGTH = 8192;
-
-type Values = Record<string, SettingValue>;
 
 /** The parameter part of a whole URL, a "?query", a "#hash" or a bare "a=1&b=2". */
 export function paramsOf(input: string): string {
@@ -156,21 +125,23 @@ function pick(
   return fallback;
 }
 
-function decodeRows(
-  rows: readonly Setting[],
+/** The settings object of a table read from a link: each row's value, or its default there. */
+function decodeRows<const Rows extends readonly Setting[]>(
+  rows: Rows,
   params: Map<string, string>,
   prefix: string,
-  defaults: Values,
+  defaults: ValuesOf<Rows>,
   used: Set<string>,
   ignored: Ignored[],
-): Values {
-  const out: Values = { ...defaults };
-  for (const row of rows) {
-    const key = prefix + row.url;
-    used.add(key);
-    out[row.name] = pick(row, key, params.get(key), defaults[row.name], ignored);
-  }
-  return out;
+): ValuesOf<Rows> {
+  const out = Object.fromEntries(
+    rows.map((row) => {
+      const key = prefix + row.url;
+      used.add(key);
+      return [row.name, pick(row, key, params.get(key), valueOf(defaults, row), ignored)];
+    }),
+  );
+  return out as ValuesOf<Rows>;
 }
 
 function decodeRun(
@@ -192,14 +163,7 @@ function decodeRun(
     ignored,
   ) as Preset;
   const base = recipe(family, preset);
-  const knobs = decodeRows(
-    OPTIMIZER_SETTINGS,
-    params,
-    `${p}.`,
-    base as unknown as Values,
-    used,
-    ignored,
-  ) as unknown as OptimizerConfig;
+  let knobs: OptimizerConfig = decodeRows(OPTIMIZER_SETTINGS, params, `${p}.`, base, used, ignored);
   // Cross-field rules (β2 = 1 with bias correction, …) are the optimizer's own: revert the key it names.
   for (let tries = 0; tries < OPTIMIZER_SETTINGS.length; tries++) {
     try {
@@ -210,10 +174,10 @@ function decodeRun(
       const row = OPTIMIZER_SETTINGS.find((r) => r.name === e.key)!;
       ignored.push({
         key: `${p}.${row.url}`,
-        value: formatSetting(row, knobs[e.key] as SettingValue),
+        value: formatSetting(row, knobs[e.key]),
         reason: e.message,
       });
-      (knobs as unknown as Values)[e.key] = base[e.key];
+      knobs = { ...knobs, [e.key]: base[e.key] };
     }
   }
   return { family, preset, config: knobs };
@@ -269,24 +233,10 @@ export function decodeLink(input: string): Decoded {
       });
   }
 
-  const scene = decodeRows(
-    SCENE_SETTINGS,
-    params,
-    '',
-    DEFAULT_LINK.scene as unknown as Values,
-    used,
-    ignored,
-  ) as unknown as SceneSettings;
+  const scene = decodeRows(SCENE_SETTINGS, params, '', DEFAULT_LINK.scene, used, ignored);
   if (params.get('x0') === undefined || ignored.some((i) => i.key === 'x0'))
     scene.x0 = defaultStart(scene.problem);
-  const view = decodeRows(
-    VIEW_SETTINGS,
-    params,
-    '',
-    DEFAULT_LINK.view as unknown as Values,
-    used,
-    ignored,
-  ) as unknown as ViewSettings;
+  const view = decodeRows(VIEW_SETTINGS, params, '', DEFAULT_LINK.view, used, ignored);
 
   const runs = decodeRuns(params, 'r', DEFAULT_LINK.runs, used, ignored);
   const lab = decodeLab(params, used, ignored);
@@ -358,24 +308,23 @@ function decodeLab(
   used: Set<string>,
   ignored: Ignored[],
 ): LabLinkSettings {
-  const defaults = DEFAULT_LAB as unknown as Values;
-  const settings = decodeRows(LAB_SETTINGS, params, '', defaults, used, ignored);
-  // decodeRows starts from its defaults, so the view rows start from the settings just read.
-  const all = decodeRows(LAB_VIEW_SETTINGS, params, '', settings, used, ignored);
+  const settings = decodeRows(LAB_SETTINGS, params, '', DEFAULT_LAB, used, ignored);
+  const view = decodeRows(LAB_VIEW_SETTINGS, params, '', DEFAULT_LAB, used, ignored);
   const runs = decodeRuns(params, LAB_RUN_PREFIX, DEFAULT_LAB.runs, used, ignored);
-  return { ...all, runs } as unknown as LabLinkSettings;
+  return { ...settings, ...view, runs };
 }
 
-function encodeRows(
-  rows: readonly Setting[],
-  values: Values,
-  defaults: Values,
+/** Appends `prefix + url = value` for each row whose value differs from its default. */
+function encodeRows<const Rows extends readonly Setting[]>(
+  rows: Rows,
+  values: ValuesOf<Rows>,
+  defaults: ValuesOf<Rows>,
   prefix: string,
   out: [string, string][],
 ): void {
   for (const row of rows) {
-    const value = values[row.name];
-    if (value === undefined || sameValue(value, defaults[row.name])) continue;
+    const value = valueOf(values, row);
+    if (value === undefined || sameValue(value, valueOf(defaults, row))) continue;
     out.push([prefix + row.url, formatSetting(row, value)]);
   }
 }
@@ -398,34 +347,22 @@ export function encodeLink(link: PlaygroundLink): string {
   if (link.page !== DEFAULT_LINK.page) out.push(['page', link.page]);
   encodeRows(
     SCENE_SETTINGS,
-    link.scene as unknown as Values,
-    { ...(DEFAULT_LINK.scene as unknown as Values), x0: defaultStart(link.scene.problem) },
+    link.scene,
+    { ...DEFAULT_LINK.scene, x0: defaultStart(link.scene.problem) },
     '',
     out,
   );
   encodeRows(
     VIEW_SETTINGS,
-    link.view as unknown as Values,
-    { ...(DEFAULT_LINK.view as unknown as Values), anatomyRun: defaultAnatomyRun(link.runs) },
+    link.view,
+    { ...DEFAULT_LINK.view, anatomyRun: defaultAnatomyRun(link.runs) },
     '',
     out,
   );
   encodeRuns(link.runs, DEFAULT_LINK.runs, 'r', out);
   if (link.lab) {
-    encodeRows(
-      LAB_SETTINGS,
-      link.lab as unknown as Values,
-      DEFAULT_LAB as unknown as Values,
-      '',
-      out,
-    );
-    encodeRows(
-      LAB_VIEW_SETTINGS,
-      link.lab as unknown as Values,
-      DEFAULT_LAB as unknown as Values,
-      '',
-      out,
-    );
+    encodeRows(LAB_SETTINGS, link.lab, DEFAULT_LAB, '', out);
+    encodeRows(LAB_VIEW_SETTINGS, link.lab, DEFAULT_LAB, '', out);
     encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out);
   }
   return new URLSearchParams(out).toString();
@@ -444,8 +381,8 @@ function encodeRuns(
     if (run.preset !== 'paper') out.push([`${prefix}${i}.preset`, run.preset]);
     encodeRows(
       OPTIMIZER_SETTINGS,
-      run.config as unknown as Values,
-      recipe(run.family, run.preset) as unknown as Values,
+      run.config,
+      recipe(run.family, run.preset),
       `${prefix}${i}.`,
       out,
     );
@@ -519,28 +456,4 @@ export function toLabSettings(lab: LabLinkSettings): LabSettings {
     seed: lab.seed,
     backend: lab.backend,
   };
-}
-
-/**
- * Settings that each parse but do not fit together (the row ranges cannot say "heads divides
- * d_model"), in words, so the page can say so before training starts. Empty when all is well.
- */
-export function labProblems(lab: LabLinkSettings): string[] {
-  const out: string[] = [];
-  if (lab.dModel % lab.heads !== 0)
-    out.push(`d_model (${lab.dModel}) must be a multiple of the number of heads (${lab.heads}).`);
-  if ((lab.task === 'reverse' || lab.task === 'sort') && lab.length > 32)
-    out.push(
-      `${lab.task} needs a length of at most 32 (the model sees 2·length ≤ 64 tokens); got ${lab.length}.`,
-    );
-  if (lab.task === 'brackets' && (lab.length % 2 !== 0 || lab.length < 4))
-    out.push(`balanced brackets needs an even length of at least 4; got ${lab.length}.`);
-  if (lab.task === 'majority' && (lab.length % 2 !== 1 || lab.length < 3 || lab.length > 63))
-    out.push(`majority needs an odd length in [3, 63]; got ${lab.length}.`);
-  if (lab.task === 'modadd' && Math.floor(lab.trainFraction * lab.p * lab.p) < 1)
-    out.push(
-      `with p = ${lab.p} and train fraction ${lab.trainFraction} no pair is left for training.`,
-    );
-  if (lab.runs.length < 1) out.push('add at least one optimizer.');
-  return out;
 }

@@ -17,7 +17,7 @@ import {
 } from '../optim/config';
 import { getLandscape, LANDSCAPE_IDS } from '../landscapes';
 import { OPTIMIZER_SETTINGS, SCENE_SETTINGS } from '../state/schema';
-import { describeRange, parseSetting, type Setting } from '../state/settings';
+import { defaultsOf, describeRange, parseSetting, type Setting } from '../state/settings';
 import type { RunSpec, SceneSettings } from '../state/url';
 import { DEFAULT_LINK } from '../state/defaults';
 
@@ -129,25 +129,23 @@ export function parseTraceArgs(argv: string[]): ParseResult {
   const problem = (parsed.problem as string | undefined) ?? DEFAULT_LINK.scene.problem;
   // The table's defaults, not the page's opening race: without --x0 a run starts at the problem's own x₀ (spec §8).
   if (!getLandscape(problem)) return fail(`--problem must be one of ${LANDSCAPE_IDS.join(', ')}`);
+  // Each parsed value already fits its row (parseSetting above).
+  const givenRows = (rows: readonly Setting[]) =>
+    Object.fromEntries(rows.filter((s) => s.name in parsed).map((s) => [s.name, parsed[s.name]]));
   const scene: SceneSettings = {
-    ...(Object.fromEntries(
-      SCENE_SETTINGS.map((s) => [s.name, s.default]),
-    ) as unknown as SceneSettings),
+    ...defaultsOf(SCENE_SETTINGS),
     problem,
-    ...Object.fromEntries(
-      SCENE_SETTINGS.filter((s) => s.name in parsed).map((s) => [s.name, parsed[s.name]]),
-    ),
-  } as SceneSettings;
+    ...givenRows(SCENE_SETTINGS),
+  };
 
   const preset = (parsed.preset as Preset | undefined) ?? 'paper';
   const family = parsed.optimizer as FamilyName | undefined;
   const base: OptimizerConfig = family
     ? recipe(family, preset)
     : { ...DEFAULT_CONFIG, ...PRESETS[preset] };
-  const config = { ...base } as Record<string, unknown>;
-  for (const s of OPTIMIZER_SETTINGS) if (s.name in parsed) config[s.name] = parsed[s.name];
+  const config: OptimizerConfig = { ...base, ...givenRows(OPTIMIZER_SETTINGS) };
   try {
-    validateConfig(config as unknown as OptimizerConfig);
+    validateConfig(config);
   } catch (e) {
     if (e instanceof ConfigError) return fail(`--${e.key}: ${e.message}`);
     throw e;
@@ -159,9 +157,9 @@ export function parseTraceArgs(argv: string[]): ParseResult {
       backend,
       scene,
       run: {
-        family: family ?? familyOf(config as unknown as OptimizerConfig),
+        family: family ?? familyOf(config),
         preset,
-        config: config as unknown as OptimizerConfig,
+        config,
       },
     },
   };

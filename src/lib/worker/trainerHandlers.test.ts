@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
 import type { BackendChoice } from '../tf/backend';
-import { checkLab, TrainerHandlers } from './trainerHandlers';
+import { checkLabSettings } from '../state/labCheck';
+import { TrainerHandlers } from './trainerHandlers';
 import type { FromTrainer } from './trainerProtocol';
 import type { LabSettings } from '../lab/types';
 
@@ -131,13 +132,15 @@ describe('TrainerHandlers', () => {
       settings: settings({ model: { layers: 2, dModel: 48, heads: 5, mlp: 32, dropout: 0 } }),
     });
     expect(of('error')[0]).toMatchObject({ phase: 'settings' });
-    expect(of('error')[0].message).toMatch(/heads \(5\) must divide d_model \(48\)/);
+    expect(of('error')[0].message).toMatch(
+      /d_model \(48\) must be a multiple of the number of heads \(5\)/,
+    );
     await h.handle({
       type: 'init',
       settings: settings({
         task: { kind: 'charlm', text: 'alice', seqLen: 64, testFraction: 0.1 },
-        model: { layers: 4, dModel: 128, heads: 8, mlp: 1024, dropout: 0 },
-        batch: 1024,
+        model: { layers: 4, dModel: 128, heads: 8, mlp: 512, dropout: 0 },
+        batch: 512,
       }),
     });
     // texts are not loaded in this harness: the task error comes first
@@ -146,8 +149,8 @@ describe('TrainerHandlers', () => {
       type: 'init',
       settings: settings({
         task: { kind: 'reverse', length: 32, alphabet: 64, trainSize: 100, testSize: 10 },
-        model: { layers: 4, dModel: 128, heads: 8, mlp: 1024, dropout: 0 },
-        batch: 1024,
+        model: { layers: 4, dModel: 128, heads: 8, mlp: 512, dropout: 0 },
+        batch: 512,
       }),
     });
     expect(of('error')[2].message).toMatch(/too large for cpu.*MiB/);
@@ -164,7 +167,7 @@ describe('TrainerHandlers', () => {
       message: expect.stringMatching(/init first/),
     });
     expect(of('ready')).toHaveLength(0);
-    expect(checkLab(settings({ batch: 0, runs: [] }))).toHaveLength(2);
+    expect(checkLabSettings(settings({ batch: 0, runs: [] }))).toHaveLength(2);
   });
 
   it('reports a diverging run and keeps training the others', async () => {

@@ -13,13 +13,8 @@
  * and start training again from step 0: optimizer state cannot be read back from a lost device.
  */
 import { ConfigError, validateConfig } from '../optim/config';
-import {
-  AUTO_ORDER,
-  memoryBudget,
-  pickBackend,
-  type BackendChoice,
-  type PickOptions,
-} from '../tf/backend';
+import { checkBatches, checkLabSettings } from '../state/labCheck';
+import { memoryBudget, pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
 import { describeExample, makeTask, type Dataset } from '../tf/data';
 import { defaultEtaMatrix } from '../tf/model/model';
 import type { TokenBatch } from '../tf/model/tokenBatch';
@@ -143,7 +138,7 @@ export class TrainerHandlers {
     await this.#exclusive(async () => {
       this.#disposeRace();
       this.#settings = null;
-      const problems = checkLab(settings);
+      const problems = checkLabSettings(settings);
       if (problems.length) return this.#error('settings', problems.join('; '), true);
       let choice: BackendChoice;
       try {
@@ -192,14 +187,6 @@ export class TrainerHandlers {
         true,
       );
       return false;
-    }
-    for (const r of settings.runs) {
-      try {
-        validateConfig({ ...r.config });
-      } catch (err) {
-        this.#error('settings', `${r.label}: ${messageOf(err)}`, true);
-        return false;
-      }
     }
     this.#race = new Race({
       model: transformer(model),
@@ -464,8 +451,8 @@ export class TrainerHandlers {
       const race = this.#race;
       if (!race) throw new Error('nothing to train: send init first');
       const config = validateConfig({ ...m.config });
-      if (!m.batches.length || m.batches.some((b) => !(Number.isInteger(b) && b >= 1 && b <= 1024)))
-        throw new Error('batch sizes must be integers in [1, 1024]');
+      const batchProblem = checkBatches(m.batches);
+      if (batchProblem) throw new Error(batchProblem);
       let last = 0;
       const curves = await speedupExperiment({
         model: race.model,
@@ -533,20 +520,4 @@ export class TrainerHandlers {
     this.#race?.dispose();
     this.#race = null;
   }
-}
-
-/** Problems with the lab settings that do not need the task or a backend (empty when fine). */
-export function checkLab(s: LabSettings): string[] {
-  const out: string[] = [];
-  const int = (x: number, lo: number, hi: number) => Number.isInteger(x) && x >= lo && x <= hi;
-  if (!Array.isArray(s.runs) || s.runs.length < 1 || s.runs.length > 8)
-    out.push('a race needs 1–8 optimizers');
-  if (!int(s.batch, 1, 1024)) out.push(`batch must be an integer in [1, 1024]; got ${s.batch}`);
-  if (!int(s.steps, 1, 1_000_000)) out.push(`steps must be a positive integer; got ${s.steps}`);
-  if (!int(s.evalEvery, 1, 1_000_000))
-    out.push(`evalEvery must be a positive integer; got ${s.evalEvery}`);
-  if (!int(s.seed, 0, 2 ** 32 - 1)) out.push(`seed must be an integer in [0, 2³²); got ${s.seed}`);
-  if (s.backend !== 'auto' && !AUTO_ORDER.includes(s.backend))
-    out.push(`unknown backend ${JSON.stringify(s.backend)}`);
-  return out;
 }

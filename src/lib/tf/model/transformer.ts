@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSettings, ModelShape } from '../../lab/types';
+import { checkModelShape } from '../../state/labCheck';
 import { makeRng, mixSeed, STREAM } from '../rng';
 import type { TensorMap } from '../tensorSpace';
 import { initValues, paramShapes } from './initValues';
@@ -55,19 +56,12 @@ export const modelFor = (
 
 /** Human-readable problems with the settings (empty when they fit the lab's ranges). */
 export function checkModel(s: ModelSettings): string[] {
-  const errors: string[] = [];
+  // the shape the user chooses: the lab's rows are the one source of its limits
+  const errors = checkModelShape(s);
   const intIn = (x: number, lo: number, hi: number) => Number.isInteger(x) && x >= lo && x <= hi;
-  if (!intIn(s.layers, 1, 4)) errors.push(`layers must be 1–4; got ${s.layers}`);
-  if (!intIn(s.dModel, 32, 128)) errors.push(`d_model must be 32–128; got ${s.dModel}`);
-  if (!intIn(s.heads, 1, 8)) errors.push(`heads must be 1–8; got ${s.heads}`);
-  else if (s.dModel % s.heads !== 0)
-    errors.push(`heads (${s.heads}) must divide d_model (${s.dModel})`);
-  if (!intIn(s.mlp, 8, 1024)) errors.push(`MLP width must be 8–1024; got ${s.mlp}`);
   if (!intIn(s.seqLen, 1, 64)) errors.push(`sequence length must be 1–64; got ${s.seqLen}`);
   if (!intIn(s.vocab, 2, 4096)) errors.push(`vocabulary must be 2–4096; got ${s.vocab}`);
   if (!intIn(s.classes, 2, 4096)) errors.push(`classes must be 2–4096; got ${s.classes}`);
-  if (!(s.dropout >= 0 && s.dropout < 0.9))
-    errors.push(`dropout must be in [0, 0.9); got ${s.dropout}`);
   return errors;
 }
 
