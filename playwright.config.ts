@@ -2,8 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Browser tests in Debian's Chromium (never a downloaded browser). By default they run against
- * the production build served by `vite preview`; E2E_DEV=1 uses the dev server instead (no
- * build), and PORT picks the port so several checkouts can test at once.
+ * the test build (`npm run build:test`: the production build plus the test hooks, in dist-test/)
+ * served by `vite preview`; E2E_DEV=1 uses the dev server instead (no build), and PORT picks the
+ * port so several checkouts can test at once. production.spec.ts opens the production build
+ * (dist/) itself, to check that it carries no test hook.
  */
 const port = Number(process.env.PORT ?? 4173);
 const dev = process.env.E2E_DEV === '1';
@@ -35,7 +37,7 @@ export default defineConfig({
   webServer: {
     command: dev
       ? `node node_modules/vite/bin/vite.js --host 127.0.0.1 --port ${port} --strictPort`
-      : `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${port} --strictPort`,
+      : `node node_modules/vite/bin/vite.js preview --outDir dist-test --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 120_000,

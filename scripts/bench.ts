@@ -80,13 +80,17 @@ async function benchMlp() {
   return { backend: 'cpu', params: 13, medianMsPerStep: round(median(times)) };
 }
 
-/** Builds the app and serves it with `vite preview` on a free port for the browser figures. */
+/**
+ * Builds the test build (the production build plus the measurement hooks, in dist-test/) and
+ * serves it with `vite preview` on a free port for the browser figures.
+ */
 async function withPreviewServer<T>(run: (baseURL: string) => Promise<T>): Promise<T> {
   const { build, preview } = await import('vite');
-  await build({ logLevel: 'error' });
+  const testBuild = { mode: 'test', build: { outDir: 'dist-test' }, logLevel: 'error' } as const;
+  await build(testBuild);
   const server = await preview({
+    ...testBuild,
     preview: { port: 4179, strictPort: false, host: '127.0.0.1' },
-    logLevel: 'error',
   });
   try {
     const url = server.resolvedUrls?.local[0];

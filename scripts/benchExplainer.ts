@@ -6,7 +6,8 @@
  *                    in the page's basin workers
  * "Painted" is measured as the first task after the next requestAnimationFrame, which runs after
  * that frame's rendering. Uses Debian's Chromium via playwright-core (no downloaded browser).
- * Run: npx tsx scripts/benchExplainer.ts http://127.0.0.1:5181/
+ * Run against the dev server or the test build (its ?bench=1 hook is not in production builds):
+ *   npx tsx scripts/benchExplainer.ts http://127.0.0.1:5181/
  */
 import { chromium } from 'playwright-core';
 
