@@ -33,11 +33,27 @@ const settings = (over: Partial<LabSettings> = {}): LabSettings => ({
 
 function harness() {
   const out: FromTrainer[] = [];
-  const h = new TrainerHandlers({ post: (m) => out.push(m), pickBackend: cpu, flushMs: 0 });
+  const waiters: { pred: (m: FromTrainer) => boolean; resolve: () => void }[] = [];
+  const post = (m: FromTrainer) => {
+    out.push(m);
+    for (const w of waiters.filter((w) => w.pred(m))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  // flushMs 0: step metrics are posted after every round
+  const h = new TrainerHandlers({ post, pickBackend: cpu, flushMs: 0 });
   const of = <T extends FromTrainer['type']>(type: T) =>
     out.filter((m): m is Extract<FromTrainer, { type: T }> => m.type === type);
-  return { h, out, of };
+  /** Resolves when the worker posts a message that matches (the events tests synchronise on). */
+  const posted = (pred: (m: FromTrainer) => boolean) =>
+    new Promise<void>((resolve) => waiters.push({ pred, resolve }));
+  return { h, out, of, posted };
 }
+
+/** A step-metrics message that reports `step` of some run. */
+const reached = (step: number) => (m: FromTrainer) =>
+  m.type === 'step-metrics' && m.metrics.some((x) => x.step === step);
 
 describe('TrainerHandlers', () => {
   it('init reports the backend and the built task, then start trains every run to the end', async () => {
@@ -90,15 +106,17 @@ describe('TrainerHandlers', () => {
   });
 
   it('pause stops after the current round and resume goes on from there', async () => {
-    const { h, of } = harness();
+    const { h, of, posted } = harness();
     await h.handle({ type: 'init', settings: settings({ steps: 50 }) });
+    const atStep2 = posted(reached(2));
     const running = h.handle({ type: 'start' });
-    await new Promise((r) => setTimeout(r, 5));
+    await atStep2;
+    // the round of step 2 is done and posted; the loop has not begun round 3
     await h.handle({ type: 'pause' });
     await running;
-    const paused = h.race!.step;
-    expect(paused).toBeLessThan(50);
+    expect(h.race!.step).toBe(2);
     expect(h.state).toBe('paused');
+    expect(of('status').at(-1)).toEqual({ type: 'status', state: 'paused', step: 2 });
     await h.handle({ type: 'resume' });
     expect(h.race!.step).toBe(50);
     expect(of('status').at(-1)?.state).toBe('done');
@@ -108,11 +126,26 @@ describe('TrainerHandlers', () => {
   it('a start sent while a stopped loop is still finishing its step waits for it, then trains from step 0', async () => {
     const { h, of } = harness();
     await h.handle({ type: 'init', settings: settings({ steps: 40 }) });
+    // Hold the first race inside its third round until stop and start have both been sent.
+    const race = h.race!;
+    const round = race.round.bind(race);
+    let entered!: () => void;
+    const inRound3 = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    race.round = async (...args) => {
+      if (race.step === 2) {
+        entered();
+        await released;
+      }
+      return round(...args);
+    };
     const first = h.handle({ type: 'start' });
-    await new Promise((r) => setTimeout(r, 5));
+    await inRound3;
     await h.handle({ type: 'stop' });
-    // no await on `first`: the old loop may still be inside its round
     const second = h.handle({ type: 'start' });
+    expect(h.state).toBe('stopped'); // the new start waits for the old loop
+    release();
     await Promise.all([first, second]);
     expect(h.race!.step).toBe(40);
     expect(of('status').at(-1)?.state).toBe('done');
@@ -148,7 +181,7 @@ describe('TrainerHandlers', () => {
     await h.handle({
       type: 'init',
       settings: settings({
-        task: { kind: 'reverse', length: 32, alphabet: 64, trainSize: 100, testSize: 10 },
+        task: { kind: 'reverse', length: 32, alphabet: 64, trainSize: 100, testSize: 16 },
         model: { layers: 4, dModel: 128, heads: 8, mlp: 512, dropout: 0 },
         batch: 512,
       }),
