@@ -17,7 +17,14 @@ export default defineConfig({
   fullyParallel: false,
   retries: process.env.CI ? 1 : 0,
   timeout: 90_000,
-  expect: { timeout: 15_000 },
+  expect: {
+    timeout: 15_000,
+    // Baselines compare the drawing, not the text (tests mask it) nor the renderer's last bits:
+    // a pixel counts as different beyond a colour distance of 0.2, and up to 1 % may differ.
+    toHaveScreenshot: { maxDiffPixelRatio: 0.01, threshold: 0.2, animations: 'disabled' },
+  },
+  // one baseline per test file and name, the same on every Linux machine (no platform suffix)
+  snapshotPathTemplate: '{testDir}/__screenshots__/{testFileName}/{arg}{ext}',
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
