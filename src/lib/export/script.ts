@@ -14,7 +14,8 @@
  */
 import { getLandscape, LANDSCAPE_IDS } from '../landscapes';
 import { CONFIG_KEYS, FAMILY_NAMES, type OptimizerConfig } from '../optim/config';
-import { decodeLink, labProblems, toLabSettings, type PlaygroundLink } from '../state/url';
+import { labProblems } from '../state/labCheck';
+import { decodeLink, toLabSettings, type PlaygroundLink } from '../state/url';
 import { stochasticOf } from '../trace/trace';
 import { makeTask } from '../tf/data';
 import { initValues } from '../tf/model/initValues';
