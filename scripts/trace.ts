@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { helpText, parseTraceArgs } from '../src/lib/trace/cli';
 import { traceScene, traceText, type TraceJson } from '../src/lib/trace/trace';
-import { decodeLink, labProblems, toLabSettings } from '../src/lib/state/url';
+import { labProblems } from '../src/lib/state/labCheck';
+import { decodeLink, toLabSettings } from '../src/lib/state/url';
 import type { LabLinkSettings, RunSpec, SceneSettings } from '../src/lib/state/url';
 
 function fail(message: string): never {
