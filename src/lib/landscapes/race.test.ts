@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
-import { runVec } from '../optim/run';
+import { F64_TOL, firstMismatch, loadGolden, type GoldenRun } from '../testing/golden';
 import { classifyEnd } from './basin';
 import { getLandscape } from './index';
 import { DEFAULT_RACE, raceConfigs, runRace } from './race';
-import { makeObjective, type StochasticSettings } from './stochastic';
+import { makeStochastic, type StochasticSettings } from './stochastic';
 import { wells } from './wells';
 
 const kindAt = (x: ArrayLike<number>) => {
@@ -79,21 +79,58 @@ describe('DEFAULT_RACE', () => {
 });
 
 describe('runRace', () => {
-  it('runs each config as runVec would, on the same minibatches', () => {
-    const s: StochasticSettings = { sigma: 0.5, batch: 4, samples: 64, seed: 2 };
-    const configs = [
-      recipe('sgd', 'paper', { lr: 0.05 }),
-      recipe('adasam', 'torch', { lr: 0.05, rho: 0.1 }),
-    ];
-    const race = runRace(wells, [0.1, 0.5], 60, configs, s);
-    expect(race.length).toBe(2);
+  it('reproduces the golden wells runs with exact gradients (analytic2d.json, PyTorch float64)', () => {
+    const p = loadGolden('analytic2d.json').problems.wells as {
+      x0: number[];
+      steps: number;
+      runs: Record<string, GoldenRun>;
+    };
+    const runs = Object.values(p.runs);
+    const race = runRace(
+      wells,
+      p.x0,
+      p.steps,
+      runs.map((r) => r.config),
+      null,
+    );
+    expect(race).toHaveLength(runs.length);
     race.forEach((r, i) => {
-      expect(r.config).toEqual(configs[i]);
-      expect(r.xs).toEqual(runVec(configs[i], [0.1, 0.5], 60, makeObjective(wells, s)).xs);
+      expect(r.status).toBe('ok');
+      expect(firstMismatch(r.xs, runs[i].trace.x as number[][], F64_TOL)).toBeNull();
+    });
+  });
+
+  it('every run steps on minibatch B_t at step t: SGD moves by γ·(1/b)Σ_{i∈B_t}∇f_i(x_t)', () => {
+    const s: StochasticSettings = { sigma: 0.5, batch: 4, samples: 64, seed: 2 };
+    const problem = makeStochastic(wells, s);
+    const lrs = [0.05, 0.02];
+    const race = runRace(
+      wells,
+      [0.1, 0.5],
+      60,
+      lrs.map((lr) => recipe('sgd', 'paper', { lr })),
+      s,
+    );
+    race.forEach((r, k) => {
+      for (let t = 0; t < 60; t++) {
+        // ∇f_B from its definition, the mean of the per-sample gradients of B_t (spec §1)
+        const g = [0, 0];
+        const batch = problem.batchAt(t);
+        for (const i of batch) {
+          const gi = problem.sampleGrad(i, r.xs[t]);
+          g[0] += gi[0] / batch.length;
+          g[1] += gi[1] / batch.length;
+        }
+        for (let c = 0; c < 2; c++)
+          expect(
+            Math.abs(r.xs[t + 1][c] - (r.xs[t][c] - lrs[k] * g[c])),
+            `run ${k} step ${t}`,
+          ).toBeLessThan(1e-13);
+      }
     });
     // the minibatch changed the path relative to exact gradients
     expect(race[0].xs[60]).not.toEqual(
-      runRace(wells, [0.1, 0.5], 60, [configs[0]], null)[0].xs[60],
+      runRace(wells, [0.1, 0.5], 60, [recipe('sgd', 'paper', { lr: 0.05 })], null)[0].xs[60],
     );
   });
 });
