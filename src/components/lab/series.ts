@@ -12,6 +12,8 @@ export interface ChartSeries {
   /** thin and translucent: the raw values behind a smoothed line */
   faint?: boolean;
   dashed?: boolean;
+  /** stroke-dasharray of the run's style (the palette's dash for its variant) */
+  dash?: string;
   /** a point to mark with a cross, e.g. where the run diverged */
   marker?: [number, number] | null;
 }

@@ -24,6 +24,7 @@ import {
   PerspectiveCamera,
   Scene,
   SphereGeometry,
+  Spherical,
   MeshBasicMaterial,
   WebGLRenderer,
 } from 'three';
@@ -264,6 +265,22 @@ export class SurfaceScene {
 
   render() {
     this.#renderer.render(this.#scene, this.#camera);
+  }
+
+  /**
+   * Orbits the camera about its target by dTheta (around the vertical) and dPhi (towards or away
+   * from overhead), radians, and moves it `zoom` times as far: the keyboard's way to do what a
+   * drag and the wheel do.
+   */
+  orbitBy(dTheta: number, dPhi: number, zoom = 1) {
+    const target = this.#controls.target;
+    const offset = this.#camera.position.clone().sub(target);
+    const s = new Spherical().setFromVector3(offset);
+    s.theta += dTheta;
+    s.phi = Math.min(Math.PI / 2 - 0.02, Math.max(0.05, s.phi + dPhi));
+    s.radius = Math.min(8, Math.max(0.8, s.radius * zoom));
+    this.#camera.position.copy(target).add(offset.setFromSpherical(s));
+    this.#controls.update();
   }
 
   dispose() {

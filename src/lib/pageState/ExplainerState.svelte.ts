@@ -12,6 +12,7 @@ import { classifyEnd } from '../landscapes/basin';
 import { evaluateGrid, heightScale, type FieldGrid, type HeightScale } from '../landscapes/grid';
 import {
   ConfigError,
+  familyOf,
   recipe,
   validateConfig,
   type FamilyName,
@@ -32,12 +33,21 @@ import {
 
 /** Phases of one step's anatomy: 0 x_t, 1 s_t, 2 ρ-ball and δ_t, 3 g_t, 4 η_t (m, v, v̂), 5 x_{t+1}. */
 export const PHASES = [
-  'x_t',
-  's_t = ∇f(x_t)',
-  'δ_t on the ρ-ball',
-  'g_t = ∇f(x_t + δ_t)',
-  'η_t = 1/√v̂_t',
-  'x_{t+1}',
+  'xₜ',
+  'sₜ = ∇f(xₜ)',
+  'δₜ on the ρ-ball',
+  'gₜ = ∇f(xₜ + δₜ)',
+  'ηₜ = 1/√v̂ₜ',
+  'xₜ₊₁',
+] as const;
+/** The phases in words, for screen readers (a reader spells "x_{t+1}" out symbol by symbol). */
+export const PHASE_WORDS = [
+  'the current point x t',
+  'the clean gradient s t',
+  'the ascent delta t to the edge of the rho ball',
+  'the gradient g t at the perturbed point',
+  'the step sizes eta t',
+  'the update to the next point x t plus 1',
 ] as const;
 export const LAST_PHASE = PHASES.length - 1;
 
@@ -220,7 +230,8 @@ export class ExplainerState {
       if (e instanceof ConfigError) return e.message;
       throw e;
     }
-    runs[i] = { ...runs[i], config };
+    // a knob that turns the run into another member relabels it (ρ > 0 on SGD makes it SAM)
+    runs[i] = { ...runs[i], family: familyOf(config), config };
     this.#setRuns(runs);
     return null;
   }
