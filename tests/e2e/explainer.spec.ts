@@ -137,7 +137,8 @@ test('moving a slider rewrites the link and redraws the trajectory at once', asy
   await page.getByTestId('run-tab-3').click();
   await expect(page).not.toHaveURL(/ar=/);
   const before = await trajectory(page, 3);
-  await page.getByTestId('r3-rho-slider').fill('100');
+  // ρ's slider moves in its row's step of 0.005: position 20 is 0.1
+  await page.getByTestId('r3-rho-slider').fill('20');
   await expect(page).toHaveURL(/r3\.rho=0\.1(&|$)/);
   const after = await trajectory(page, 3);
   expect(after).not.toBe(before);
@@ -190,7 +191,8 @@ test('a scene change, adding and removing runs, and dragging the start all go in
   await expect(page).toHaveURL(/land=rosenbrock/);
   // the new landscape's own start, not the dragged one (its default, so the link leaves x0 out)
   await expect(page).not.toHaveURL(/x0=/);
-  await expect(page.locator('p.start')).toContainText('start x₀ = (-1.2, 1)');
+  await expect(page.getByTestId('start-x')).toHaveValue('-1.2');
+  await expect(page.getByTestId('start-y')).toHaveValue('1');
   await noNaN(page);
 });
 
@@ -241,14 +243,16 @@ test('the step anatomy plays through every phase, with the matching line of Algo
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toHaveText(/Play/);
 
-  // keyboard: → ← . and space
+  // keyboard (decisions.md): , . between phases, s one whole step, space; arrows are not page keys
   await page.getByTestId('anatomy-step-slider').fill('5');
   await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press(',');
   const p0 = Number(await phase.getAttribute('data-phase'));
+  await page.keyboard.press('.');
+  await expect(phase).toHaveAttribute('data-phase', String((p0 + 1) % 6));
   await page.keyboard.press('ArrowRight');
   await expect(phase).toHaveAttribute('data-phase', String((p0 + 1) % 6));
-  await page.keyboard.press('.');
+  await page.keyboard.press('s');
   await expect(phase).toHaveAttribute('data-phase', '5');
   await expect(page.getByTestId('anatomy-step')).toHaveText(/^[56]$/);
 

@@ -9,8 +9,8 @@ export type KnobName = keyof OptimizerConfig;
 
 /** The reason `key` has no effect on a run with config `c`, or null when it acts. */
 export function inertReason(c: OptimizerConfig, key: KnobName): string | null {
-  const notAdaptive = 'not used: the run is not adaptive (η ≡ 1)';
-  const noPerturbation = 'not used: ρ = 0 (no perturbation)';
+  const notAdaptive = 'not adaptive: η ≡ 1';
+  const noPerturbation = 'ρ = 0: no perturbation';
   switch (key) {
     case 'beta2':
     case 'eps':
@@ -23,7 +23,7 @@ export function inertReason(c: OptimizerConfig, key: KnobName): string | null {
       return c.rho > 0 ? null : noPerturbation;
     case 'asamEta':
       if (c.rho === 0) return noPerturbation;
-      return c.perturbation === 'asam' ? null : 'not used: only ASAM perturbations use η_A';
+      return c.perturbation === 'asam' ? null : 'only ASAM uses it';
     default:
       return null;
   }
