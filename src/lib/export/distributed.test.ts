@@ -3,7 +3,7 @@
  * with RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT as torchrun would): 2 workers with half the batch
  * each follow 1 process with the whole batch (float64, 1e-10 relative), dropout included; only
  * rank 0 prints; m-sharpness ("local") is a different run; a batch the workers cannot split
- * equally is refused.
+ * equally is refused; a peer that never joins ends the process with one line, not a hang.
  */
 import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,11 +31,12 @@ let single: PythonResult;
 let workers: PythonResult[];
 let local: PythonResult[];
 let uneven: PythonResult;
+let alone: PythonResult;
 
 /**
  * Starts `world` ranks on a fresh loopback port. A rendezvous can be lost through no fault of the
  * script (the probed port is taken again before rank 0 binds it, or a peer dies on a loaded
- * machine, leaving the other waiting in gloo): such an attempt is ended by its time limit and
+ * machine): the script's own rendezvous limit (--dist-timeout) then ends the attempt, which is
  * tried again on a new port, at most three times; the last attempt's results are returned.
  */
 async function distributed(script: string, world: number, extra: string[] = []) {
@@ -45,7 +46,7 @@ async function distributed(script: string, world: number, extra: string[] = []) 
     results = await Promise.all(
       Array.from({ length: world }, (_, rank) =>
         runPython(
-          [script, '--dtype', 'float64', ...extra],
+          [script, '--dtype', 'float64', '--dist-timeout', '60', ...extra],
           {
             RANK: String(rank),
             LOCAL_RANK: String(rank),
@@ -66,10 +67,17 @@ beforeAll(async () => {
   const r = await exportTorch(LINK, { sources: readPythonSources() });
   if (!r.ok) throw new Error(r.message);
   const script = tempFile(r.filename, r.text);
-  [single, workers, uneven] = await Promise.all([
+  const lonePort = String(await freePort());
+  [single, workers, uneven, alone] = await Promise.all([
     runPython([script, '--dtype', 'float64'], {}, 200_000),
     distributed(script, 2),
     runPython([script], { RANK: '0', WORLD_SIZE: '3', MASTER_ADDR: '127.0.0.1', MASTER_PORT: '1' }),
+    // rank 0 of two, whose peer never starts
+    runPython(
+      [script, '--dist-timeout', '3'],
+      { RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: lonePort },
+      120_000,
+    ),
   ]);
   local = await distributed(script, 2, ['--perturbation', 'local']);
 }, 900_000);
@@ -113,5 +121,14 @@ describe('DistributedDataParallel export', () => {
     expect(uneven.stdout).toBe('');
     expect(uneven.stderr).toMatch(/^export: the batch size 8 is not divisible by the 3 processes/);
     expect(uneven.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('ends with one line when a peer never joins (bounded rendezvous)', () => {
+    expect(alone.code).toBe(1);
+    expect(alone.stdout).toBe('');
+    expect(alone.stderr).toMatch(
+      /^export: the 2 processes did not all join at 127\.0\.0\.1:\d+ within 3 s \(/,
+    );
+    expect(alone.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@
 import argparse
 import base64
 import contextlib
+import datetime
 import json
 import math
 import os
@@ -182,7 +183,13 @@ def train_lab(lab, args):
     else:
         device = torch.device("cpu")
     if world > 1:
-        dist.init_process_group("nccl" if cuda else "gloo")
+        # a bounded rendezvous: a peer that never comes ends this process with an error, not a hang
+        try:
+            dist.init_process_group("nccl" if cuda else "gloo", timeout=datetime.timedelta(seconds=args.dist_timeout))
+        except RuntimeError as err:
+            sys.stderr.write("export: the %d processes did not all join at %s:%s within %g s (%s)\n" % (
+                world, os.environ.get("MASTER_ADDR", "?"), os.environ.get("MASTER_PORT", "?"), args.dist_timeout, err))
+            sys.exit(1)
     dtype = torch.float64 if args.dtype == "float64" else torch.float32
     local_batch = batch // world
     rows = range(rank * local_batch, (rank + 1) * local_batch)
@@ -245,6 +252,7 @@ def main_lab(lab):
                              "local: each worker's delta from its own gradient (m-sharpness)")
     parser.add_argument("--steps", type=int, default=None, help="train only the first STEPS steps")
     parser.add_argument("--cpu", action="store_true", help="stay on the CPU even when CUDA is available")
+    parser.add_argument("--dist-timeout", type=float, default=600, help="seconds to wait for the other processes (default 600)")
     args = parser.parse_args()
     if args.steps is not None:
         if args.steps < 1:
