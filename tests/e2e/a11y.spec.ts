@@ -102,9 +102,24 @@ test('screen readers: real slider values, MathML equations, buttons named by the
 }) => {
   await page.goto('./');
   await expect(page.getByTestId('trajectory')).toHaveCount(4);
-  // ρ = 0.15 on the AdaSAM run reads "0.15", not a slider position
-  await expect(page.getByTestId('r3-rho-slider')).toHaveAttribute('aria-valuetext', '0.15');
-  await expect(page.getByTestId('r3-beta1-slider')).toHaveAttribute('aria-valuetext', '0.9');
+  // ρ = 0.15 on the AdaSAM run reads "0.15" and what it is, not a slider position
+  await expect(page.getByTestId('r3-rho-slider')).toHaveAttribute(
+    'aria-valuetext',
+    '0.15 (radius of the ascent step)',
+  );
+  await expect(page.getByTestId('r3-beta1-slider')).toHaveAttribute(
+    'aria-valuetext',
+    '0.9 (momentum weight)',
+  );
+  // every slider on the page says a value and a unit: a number, then words
+  const texts = await page
+    .locator('input[type="range"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-valuetext') ?? ''));
+  expect(texts.length).toBeGreaterThanOrEqual(6);
+  for (const t of texts)
+    expect(t).toMatch(/^(step )?(minus )?[\d.]+( times 10 to the [\w ]+)? \(?[a-z]/);
+  // the steps field carries its unit as its description
+  await expect(page.getByTestId('scene-steps')).toHaveAccessibleDescription('steps');
   await expect(page.getByRole('slider', { name: 'Animation speed' })).toHaveAttribute(
     'aria-valuetext',
     /phases per second$/,
@@ -201,6 +216,14 @@ test('lab: no serious axe violation before and after a short race, and in presen
   });
   await expect(page.getByTestId('lab-start')).toBeEnabled({ timeout: 30_000 });
   await axe(page, 'the lab before training');
+  // the lab's sliders and fields say their units too (dropout 0, batch 16 examples)
+  await expect(page.getByRole('slider', { name: 'dropout slider' })).toHaveAttribute(
+    'aria-valuetext',
+    '0 (probability of dropping a unit)',
+  );
+  await expect(page.getByRole('textbox', { name: 'batch size' })).toHaveAccessibleDescription(
+    'examples',
+  );
   await page.getByTestId('lab-start').click();
   await expect(page.getByTestId('lab-status')).toHaveAttribute('data-state', 'done', {
     timeout: 90_000,

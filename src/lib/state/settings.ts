@@ -17,7 +17,16 @@ interface Base<K extends string, T> {
   default: T;
 }
 
-export interface NumberSetting extends Base<'number', number> {
+/**
+ * What a number is counted in, read after it by screen readers (a slider's `aria-valuetext`)
+ * and beside its field: a plural noun ("steps", "examples"; singular for 1 comes from dropping
+ * the s), or for a pure number what it is, in parentheses ("(learning rate)").
+ */
+interface Unit {
+  unit?: string;
+}
+
+export interface NumberSetting extends Base<'number', number>, Unit {
   min: number;
   max: number;
   /** true when `min` itself is not allowed (lr > 0, ε > 0) */
@@ -28,7 +37,7 @@ export interface NumberSetting extends Base<'number', number> {
   ui?: { min: number; max: number; step?: number; log?: boolean };
 }
 
-export interface IntSetting extends Base<'int', number> {
+export interface IntSetting extends Base<'int', number>, Unit {
   min: number;
   max: number;
 }
@@ -175,6 +184,30 @@ export function formatSetting(s: Setting, value: SettingValue): string {
   if (s.kind === 'vec2')
     return value === null ? '' : (value as [number, number]).map(String).join(',');
   return String(value);
+}
+
+/** A number as a screen reader should say it: 1e-8 as "1 times 10 to the minus 8". */
+export function spokenNumber(x: number): string {
+  const [mantissa, exponent] = String(x).split('e');
+  if (exponent === undefined) return mantissa.replace(/^-/, 'minus ');
+  const e = Number(exponent);
+  return `${spokenNumber(Number(mantissa))} times 10 to the ${e < 0 ? 'minus ' : ''}${Math.abs(e)}`;
+}
+
+/** The unit of a number row for a value: its plural noun made singular for 1, or its phrase. */
+export function unitFor(s: NumberSetting | IntSetting, value: number): string {
+  const unit = s.unit ?? '';
+  return value === 1 && /^[a-z ]+s$/.test(unit) ? unit.slice(0, -1) : unit;
+}
+
+/**
+ * A number row's value with its unit, in words, for `aria-valuetext` (issue 12, item 3): γ =
+ * 0.05 reads "0.05 (learning rate)", 100 steps "100 steps", ε = 1e-8 "1 times 10 to the minus 8
+ * (…)", never a slider position.
+ */
+export function spokenValue(s: NumberSetting | IntSetting, value: number): string {
+  const unit = unitFor(s, value);
+  return unit ? `${spokenNumber(value)} ${unit}` : spokenNumber(value);
 }
 
 export function sameValue(a: SettingValue, b: SettingValue): boolean {
