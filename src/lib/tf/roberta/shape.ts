@@ -37,19 +37,24 @@ export const layerPrefix = (i: number): string => `roberta.encoder.layer.${i}`;
 export const HEAD_DENSE = 'classifier.dense';
 export const HEAD_OUT = 'classifier.out_proj';
 
-/** Every tensor of RobertaForSequenceClassification (no pooler), PyTorch [out, in] shapes. */
+/**
+ * Every tensor of RobertaForSequenceClassification (no pooler), PyTorch [out, in] shapes. Every
+ * matrix has its filters on axis 0 (filterAxis, for the loss slices' filter normalization): a
+ * row of an embedding table is one token's (position's) vector, a row of a [out, in] weight is
+ * one output unit's incoming weights.
+ */
 export function robertaParams(s: RobertaShape): ParamSpec[] {
   const D = s.hidden;
   const out: ParamSpec[] = [
-    { name: WORD, shape: [s.vocab, D], group: 'embed' },
-    { name: POSITION, shape: [s.maxPositions, D], group: 'embed' },
-    { name: TOKEN_TYPE, shape: [s.typeVocab, D], group: 'embed' },
+    { name: WORD, shape: [s.vocab, D], group: 'embed', filterAxis: 0 },
+    { name: POSITION, shape: [s.maxPositions, D], group: 'embed', filterAxis: 0 },
+    { name: TOKEN_TYPE, shape: [s.typeVocab, D], group: 'embed', filterAxis: 0 },
     { name: `${EMB_LN}.weight`, shape: [D], group: 'embed' },
     { name: `${EMB_LN}.bias`, shape: [D], group: 'embed' },
   ];
   const linear = (name: string, o: number, i: number, group: string) =>
     out.push(
-      { name: `${name}.weight`, shape: [o, i], group },
+      { name: `${name}.weight`, shape: [o, i], group, filterAxis: 0 },
       { name: `${name}.bias`, shape: [o], group },
     );
   const norm = (name: string, group: string) =>
