@@ -138,6 +138,9 @@ async function main() {
     results.transformerBrowser = await section(async () =>
       (await import('./benchBrowser')).benchTransformerBrowser(),
     );
+    results.webgpuDispatches = await section(async () =>
+      (await import('./benchBrowser')).benchWebgpuDispatches(),
+    );
   }
   if (glueArg) {
     const only = glueArg.split('=')[1] as 'small' | 'distilroberta-base' | undefined;

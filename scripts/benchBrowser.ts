@@ -9,7 +9,8 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 import { createServer } from 'vite';
-import type { TransformerFigure } from './benchReport';
+import type { DispatchCount, TransformerFigure } from './benchReport';
+import { BENCH_BATCH, BENCH_MODEL } from './benchTransformer';
 
 const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
 type Backend = (typeof BACKENDS)[number];
@@ -94,24 +95,67 @@ async function runOne(
   }
 }
 
+/** A Vite dev server (the app's config: isolation headers) for the bench pages. */
+async function withDevServer<T>(work: (base: string) => Promise<T>): Promise<T> {
+  const server = await createServer({
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 4181, strictPort: false },
+    // found up front, so the dev server never reloads a page mid-run to add a dependency
+    optimizeDeps: {
+      include: ['@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
+    },
+  });
+  await server.listen();
+  try {
+    const base = server.resolvedUrls?.local[0];
+    if (!base) throw new Error('the Vite dev server reported no URL');
+    return await work(base);
+  } finally {
+    await server.close();
+  }
+}
+
 export async function benchTransformerBrowser(
   opts: { steps?: number; warmup?: number; backends?: readonly Backend[] } = {},
 ): Promise<Partial<Record<Backend, TransformerFigure>>> {
   const steps = opts.steps ?? 5;
   const warmup = opts.warmup ?? 1;
-  const server = await createServer({
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 4181, strictPort: false },
-  });
-  await server.listen();
-  const results: Partial<Record<Backend, TransformerFigure>> = {};
-  try {
-    const base = server.resolvedUrls?.local[0];
-    if (!base) throw new Error('the Vite dev server reported no URL');
+  return withDevServer(async (base) => {
+    const results: Partial<Record<Backend, TransformerFigure>> = {};
     for (const backend of opts.backends ?? BACKENDS)
       results[backend] = await runOne(base, backend, steps, warmup);
-  } finally {
-    await server.close();
-  }
-  return results;
+    return results;
+  });
+}
+
+/**
+ * GPU dispatches of one AdaSAM step of the benchmark model outside its two gradient passes, op
+ * path and fused programs, on SwiftShader WebGPU (tests/e2e/pages/fused.html counts them).
+ */
+export async function benchWebgpuDispatches(): Promise<DispatchCount> {
+  return withDevServer(async (base) => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}tests/e2e/pages/fused.html`, { timeout: LOAD_BUDGET_S * 1000 });
+      await page
+        .locator('#out')
+        .getByText('ready')
+        .waitFor({ timeout: LOAD_BUDGET_S * 1000 });
+      const count = page.evaluate(
+        ([m, batch]) =>
+          (
+            window as unknown as {
+              __fusedDispatches: (m: unknown, b: number) => Promise<DispatchCount>;
+            }
+          ).__fusedDispatches(m, batch),
+        [BENCH_MODEL, BENCH_BATCH] as const,
+      );
+      return await within(600_000, count, () => {
+        throw new Error('no dispatch count within 600 s');
+      });
+    } finally {
+      await browser.close();
+    }
+  });
 }

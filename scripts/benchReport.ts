@@ -18,6 +18,18 @@ export type TransformerFigure =
   | { status: 'timeout'; backend: string; budgetS: number }
   | { status: 'error'; backend: string; message: string };
 
+/** GPU dispatches of one AdaSAM step outside the two gradient passes (WebGPU, headless Chromium). */
+export interface DispatchCount {
+  /** parameter tensors of the model the count was taken on */
+  paramTensors: number;
+  /** the reference op path (tensorSpace ops) */
+  op: number;
+  /** the fused programs (src/lib/tf/fused) */
+  fused: number;
+  /** paramTensors + 4 (issue 10) */
+  target: number;
+}
+
 export interface BenchReport {
   machine: string;
   core: { optimizers: number; steps: number; medianMs: number; targetMs: number };
@@ -31,6 +43,8 @@ export interface BenchReport {
   transformerBrowser?: Record<string, TransformerFigure> | Skipped;
   /** --glue: RoBERTa fine-tuning steps (AMSGrad, AdaSAM) on wasm in Node, per preset and vocabulary */
   glue?: GlueBench | Skipped;
+  /** --browser: dispatches of an AdaSAM step of the benchmark model on WebGPU */
+  webgpuDispatches?: DispatchCount | Skipped;
 }
 
 /** Every top-level key, with the README's one-line meaning (the README lists the same keys). */
@@ -43,4 +57,5 @@ export const REPORT_KEYS: Record<keyof BenchReport, string> = {
   explainer: 'slider → frame and basin map in headless Chromium',
   transformerBrowser: 'benchmark transformer in headless Chromium, per backend',
   glue: 'RoBERTa fine-tuning steps on wasm, batch 16 × 128 tokens (--glue only)',
+  webgpuDispatches: 'GPU dispatches of an AdaSAM step outside the gradient passes',
 };

@@ -8,7 +8,8 @@
  * nothing is undone by subtracting δ); then the element-wise update one parameter tensor at a time
  * (each in its own tidy, so the update's temporaries never exist for all tensors at once); then
  * one readback of the finiteness flag and the scalars, and the commit by assign (spec §7.5: a
- * non-finite step commits nothing).
+ * non-finite step commits nothing). On the WebGPU backend the ascent and the update run the fused
+ * programs of ./fused instead (the op path, which every other backend runs, is their reference).
  *
  * @example
  *   const opt = new TensorOptimizer(resolveConfig({ lr: 0.05, rho: 0.05 }), { w: tf.zeros([3]) });
@@ -26,6 +27,7 @@ import {
   type OptState,
   type ValueAndGrad,
 } from '../optim/step';
+import { fusedAscend, fusedAvailable, fusedFlag, fusedUpdate } from './fused/fusedStep';
 import { mapValueAndGrad, type LossFn } from './maps';
 import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
 
@@ -92,7 +94,8 @@ interface LeafUpdate {
   v: tf.Tensor | null;
   vHat: tf.Tensor | null;
   eta: tf.Tensor | null;
-  ok: tf.Tensor;
+  /** null on the fused path, whose x is NaN-poisoned instead (fusedFlag reads it) */
+  ok: tf.Tensor | null;
 }
 
 export class TensorOptimizer {
@@ -104,10 +107,15 @@ export class TensorOptimizer {
   readonly #v: VariableMap | null;
   readonly #vHat: VariableMap | null;
   readonly #keys: string[];
+  readonly #fused: boolean;
 
-  /** Copies x0 (the caller keeps it); throws ConfigError before any tensor is made for an invalid config. */
-  constructor(config: OptimizerConfig, x0: TensorMap) {
+  /**
+   * Copies x0 (the caller keeps it); throws ConfigError before any tensor is made for an invalid
+   * config. On WebGPU a step runs the fused programs unless `fused: false` (the op path).
+   */
+  constructor(config: OptimizerConfig, x0: TensorMap, options: { fused?: boolean } = {}) {
     this.config = validateConfig({ ...config });
+    this.#fused = options.fused ?? true;
     this.#keys = Object.keys(x0);
     const init = tf.tidy(
       () => initState(tensorSpace, this.config, x0) as unknown as tf.TensorContainer,
@@ -156,18 +164,31 @@ export class TensorOptimizer {
     const config = options.lr === undefined ? this.config : { ...this.config, lr: options.lr };
     const vg =
       typeof lossFn === 'function' ? mapValueAndGrad(lossFn, this.#keys) : lossFn.valueAndGrad;
+    const fused = this.#fused && fusedAvailable();
     // 4.1–4.3: x + δ is a temporary tensor of this tidy; the variables stay at x_t
     const a = tf.tidy(
-      () => ascend(tensorSpace, config, this.#x, vg) as unknown as tf.TensorContainer,
+      () =>
+        (fused
+          ? fusedAscend(config, this.#x, vg, keep)
+          : ascend(tensorSpace, config, this.#x, vg)) as unknown as tf.TensorContainer,
     ) as unknown as ReturnType<typeof ascend<TensorMap, tf.Scalar, tf.Scalar>>;
     // 4.4–4.7 one parameter tensor at a time (all element-wise)
     const leaves: Record<string, LeafUpdate> = {};
-    for (const key of this.#keys) leaves[key] = this.#updateLeaf(config, key, a.s, a.g);
+    for (const key of this.#keys)
+      leaves[key] = fused
+        ? this.#fusedLeaf(config, key, a.s, a.g, keep)
+        : this.#updateLeaf(config, key, a.s, a.g);
     const scalars = [a.loss, ...(a.sNorm && a.lossPerturbed ? [a.sNorm, a.lossPerturbed] : [])];
     // one readback: [ok, loss, ‖s‖?, f(x+δ)?]
     const packed = tf.tidy(() => {
-      const flags = [tensorSpace.allFinite([a.loss], []), ...this.#keys.map((k) => leaves[k].ok)];
-      const ok = flags.reduce((acc, f) => tf.logicalAnd(acc, f));
+      const ok = fused
+        ? fusedFlag(
+            a.loss,
+            this.#keys.map((k) => leaves[k].x),
+          )
+        : [tensorSpace.allFinite([a.loss], []), ...this.#keys.map((k) => leaves[k].ok!)].reduce(
+            (acc, f) => tf.logicalAnd(acc, f),
+          );
       return tf.stack([tf.cast(ok, 'float32'), ...scalars]);
     });
     const [ok, loss, sNorm, lossPerturbed] = await packed.data();
@@ -176,9 +197,10 @@ export class TensorOptimizer {
       const l = leaves[k];
       return [l.x, l.m, l.v, l.vHat, l.ok].filter((t): t is tf.Tensor => t !== null);
     });
-    const etaMap: TensorMap | null = this.#v
-      ? Object.fromEntries(this.#keys.map((k) => [k, leaves[k].eta!]))
-      : null;
+    const etaMap: TensorMap | null =
+      this.#v && this.#keys.every((k) => leaves[k].eta)
+        ? Object.fromEntries(this.#keys.map((k) => [k, leaves[k].eta!]))
+        : null;
     const intermediates = tensorsOf(a.s, a.delta, a.g, etaMap);
     tf.dispose(scalars);
     if (!ok) {
@@ -237,6 +259,32 @@ export class TensorOptimizer {
         eta: next.eta?.[key] ?? null,
         ok,
       } as unknown as tf.TensorContainer;
+    }) as unknown as LeafUpdate;
+  }
+
+  /** The fused programs' share of the update for parameter tensor `key` (no ok: x is poisoned). */
+  #fusedLeaf(
+    config: OptimizerConfig,
+    key: string,
+    s: TensorMap,
+    g: TensorMap,
+    withEta: boolean,
+  ): LeafUpdate {
+    return tf.tidy(() => {
+      const next = fusedUpdate(
+        config,
+        this.#k + 1,
+        {
+          x: this.#x[key],
+          g: g[key],
+          s: s[key],
+          m: this.#m[key],
+          v: this.#v?.[key] ?? null,
+          vHat: this.#vHat?.[key] ?? null,
+        },
+        withEta,
+      );
+      return { ...next, ok: null } as unknown as tf.TensorContainer;
     }) as unknown as LeafUpdate;
   }
 
