@@ -1,7 +1,7 @@
 /**
  * The fused WebGPU optimizer programs (src/lib/tf/fused) on SwiftShader WebGPU: 50 steps of every
  * family member and both presets (the golden problems, and wells for what the goldens lack) and a
- * tiny transformer, fused vs the op path at the spec's float32 tolerance, the golden files
+ * tiny transformer (50 steps of paper AdaSAM, 8 of every other member and preset), fused vs the op path at the spec's float32 tolerance, the golden files
  * replayed, and fewer dispatches outside the gradient passes than the op path. One WebGPU context
  * for the whole file (decisions.md): one page, one evaluate. The page is served by a Vite dev
  * server started here, so nothing of it enters the app's build.
@@ -36,7 +36,7 @@ interface Parity {
 test('fused programs match the op path and the golden files; fewer dispatches', async ({
   page,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   await page.goto(`${base}tests/e2e/pages/fused.html`);
   await expect(page.locator('#out')).toHaveText('ready', { timeout: 60_000 });
   page.on('console', (m) => {
