@@ -65,7 +65,19 @@ async function run(
   return { trace: t, status };
 }
 
-function mismatch(a: Trace, b: Record<string, unknown>, keys: string[]): string | null {
+/**
+ * The first entry of `a` outside the tolerance of `b`. With `etaCap`, η entries whose reference
+ * is at least etaCap are left out: there √v̂ is at most about ε, so |g| is at round-off level, as
+ * for the tiny transformer's key bias, whose gradient is zero in exact arithmetic (softmax is
+ * shift-invariant); η = 1/(√v̂ + ε) is then round-off over ε and differs between any two
+ * summation orders.
+ */
+function mismatch(
+  a: Trace,
+  b: Record<string, unknown>,
+  keys: string[],
+  etaCap = Infinity,
+): string | null {
   for (const key of keys) {
     const as = a[key];
     const bs = b[key] as number[][] | number[] | undefined;
@@ -74,7 +86,8 @@ function mismatch(a: Trace, b: Record<string, unknown>, keys: string[]): string 
     for (let s = 0; s < bs.length; s++) {
       const want = typeof bs[s] === 'number' ? [bs[s] as number] : (bs[s] as number[]);
       for (let i = 0; i < want.length; i++)
-        if (!(Math.abs(as[s][i] - want[i]) <= tol(want[i])))
+        if (key === 'eta' && want[i] >= etaCap) continue;
+        else if (!(Math.abs(as[s][i] - want[i]) <= tol(want[i])))
           return `${key}[${s}][${i}]: ${as[s][i]} vs ${want[i]}`;
     }
   }
@@ -90,6 +103,8 @@ interface Case {
   steps: number;
   lossAt: (t: number) => LossFn;
   golden?: Record<string, unknown>;
+  /** fused vs op path: leave out η where it is round-off over ε (see mismatch) */
+  etaAtRoundOff?: boolean;
 }
 
 function goldenCases(): Case[] {
@@ -203,6 +218,7 @@ function transformerCases(steps: number): Case[] {
       // about 1.8 s here, and the file must stay under ten minutes)
       steps: name === 'adasam' && preset === 'paper' ? steps : Math.min(steps, 8),
       lossAt: () => loss,
+      etaAtRoundOff: true,
     })),
   );
 }
@@ -259,7 +275,12 @@ async function dispatchCounts(m: ModelSettings, batch: number) {
       fusedVsOp:
         op.status !== fused.status
           ? `status ${fused.status} vs ${op.status}`
-          : mismatch(fused.trace, op.trace, KEYS),
+          : mismatch(
+              fused.trace,
+              op.trace,
+              KEYS,
+              c.etaAtRoundOff ? 1 / (2 * c.config.eps) : Infinity,
+            ),
       fusedVsGolden: c.golden ? mismatch(fused.trace, c.golden, KEYS) : null,
     };
     console.info(`case ${JSON.stringify(result)}`);
