@@ -10,8 +10,8 @@ import { build, preview, type PreviewServer } from 'vite';
 import { expect, test, type Page } from '@playwright/test';
 
 const DIST = 'dist';
-/** Every global a hook defines (Lab.svelte, Explainer.svelte). */
-const HOOKS = ['__lab', '__labEmit', '__explainerBench'];
+/** Every global a hook defines (Lab.svelte, Explainer.svelte, Glue.svelte). */
+const HOOKS = ['__lab', '__labEmit', '__explainerBench', '__glue'];
 
 let server: PreviewServer;
 let base: string;
@@ -43,9 +43,13 @@ async function hooksOn(page: Page, base: string): Promise<string[]> {
   await expect(page.getByRole('heading', { name: 'Transformer lab' })).toBeVisible();
   const lab = await defined();
   await page.goto('about:blank');
+  await page.goto(`${base}?debug=1&bench=1#v=1&page=glue`);
+  await expect(page.getByRole('heading', { name: 'GLUE fine-tuning' })).toBeVisible();
+  const glue = await defined();
+  await page.goto('about:blank');
   await page.goto(`${base}?debug=1&bench=1#v=1`);
   await expect(page.getByTestId('explainer')).toBeVisible();
-  return [...new Set([...lab, ...(await defined())])].sort();
+  return [...new Set([...lab, ...glue, ...(await defined())])].sort();
 }
 
 test('the test build defines every hook when asked', async ({ page, baseURL }) => {

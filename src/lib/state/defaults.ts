@@ -5,9 +5,16 @@
  */
 import { recipe } from '../optim/config';
 import { DEFAULT_RACE } from '../landscapes/race';
-import { LAB_SETTINGS, LAB_VIEW_SETTINGS, SCENE_SETTINGS, VIEW_SETTINGS } from './schema';
+import {
+  GLUE_SETTINGS,
+  GLUE_VIEW_SETTINGS,
+  LAB_SETTINGS,
+  LAB_VIEW_SETTINGS,
+  SCENE_SETTINGS,
+  VIEW_SETTINGS,
+} from './schema';
 import { defaultsOf } from './settings';
-import type { LabLinkSettings, PlaygroundLink } from './url';
+import type { GlueLinkSettings, LabLinkSettings, PlaygroundLink } from './url';
 
 /**
  * The lab's settings are its rows' defaults. Its race (AdaSAM vs AMSGrad vs SAM vs SGD) on
@@ -30,6 +37,24 @@ export const DEFAULT_LAB: LabLinkSettings = {
   ],
 };
 
+/**
+ * The GLUE page's settings are its rows' defaults (glue.md §4). Its race is the paper's
+ * comparison: AdaSAM (ρ 0.01, the largest of the paper's grid) against AMSGrad, both with the
+ * fine-tuning step size 1e-5 and the paper preset, as the `glue` command's defaults.
+ */
+export const DEFAULT_GLUE: GlueLinkSettings = {
+  ...defaultsOf(GLUE_SETTINGS),
+  ...defaultsOf(GLUE_VIEW_SETTINGS),
+  runs: [
+    {
+      family: 'adasam',
+      preset: 'paper',
+      config: recipe('adasam', 'paper', { lr: 1e-5, rho: 0.01 }),
+    },
+    { family: 'amsgrad', preset: 'paper', config: recipe('amsgrad', 'paper', { lr: 1e-5 }) },
+  ],
+};
+
 /** Every default comes from the settings table; the race is the landscapes' DEFAULT_RACE. */
 export const DEFAULT_LINK: PlaygroundLink = {
   page: '2d',
@@ -49,4 +74,5 @@ export const DEFAULT_LINK: PlaygroundLink = {
     config: recipe(r.family, r.preset, r.overrides),
   })),
   lab: DEFAULT_LAB,
+  glue: DEFAULT_GLUE,
 };

@@ -295,7 +295,7 @@ export const VIEW_SETTINGS = [
   },
 ] as const satisfies readonly Setting[];
 
-export const PAGES = ['2d', 'lab'] as const;
+export const PAGES = ['2d', 'lab', 'glue'] as const;
 export type Page = (typeof PAGES)[number];
 
 // ─── the transformer lab ─────────────────────────────────────────────────────────────────────
@@ -568,5 +568,185 @@ export const LAB_VIEW_SETTINGS = [
     default: 'train',
     values: ['train', 'test', 'testAcc'],
     labels: ['training loss', 'test loss', 'test accuracy'],
+  },
+] as const satisfies readonly Setting[];
+
+// ─── the GLUE fine-tune page ─────────────────────────────────────────────────────────────────
+// Keys carry the `glue.` prefix; its race is a list of its own (`glue.r0=…`), with fine-tuning
+// step sizes (1e-5) that would not move the other pages at all. Defaults follow glue.md §4.
+
+/** The GLUE tasks (glue.md §3), declared here for the link; lib/glue/tasks.ts holds their specs. */
+export const GLUE_TASKS = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNLI', 'RTE'] as const;
+
+/** What the GLUE page fine-tunes on and how (never data or weights: those stay on the machine). */
+export const GLUE_SETTINGS = [
+  {
+    kind: 'enum',
+    name: 'task',
+    url: 'glue.task',
+    label: 'task',
+    help: 'The GLUE task the data file belongs to (its columns and labels are checked against it).',
+    default: 'MRPC',
+    values: GLUE_TASKS,
+  },
+  {
+    kind: 'int',
+    name: 'batch',
+    url: 'glue.b',
+    label: 'batch size',
+    help: 'Rows per optimizer step (glue.md §4: 16, or 32 for QQP, MNLI, QNLI, SST-2).',
+    default: 16,
+    min: 1,
+    max: 512,
+  },
+  {
+    kind: 'int',
+    name: 'microBatch',
+    url: 'glue.mb',
+    label: 'micro-batch',
+    help: 'Rows per gradient pass; fewer than the batch accumulates gradients (the same step, less memory). 0: the whole batch.',
+    default: 0,
+    min: 0,
+    max: 512,
+  },
+  {
+    kind: 'int',
+    name: 'steps',
+    url: 'glue.steps',
+    label: 'steps',
+    help: 'Optimizer steps per run; 0: as many as the epochs below take.',
+    default: 0,
+    min: 0,
+    max: 1000000,
+  },
+  {
+    kind: 'int',
+    name: 'epochs',
+    url: 'glue.ep',
+    label: 'epochs',
+    help: 'Passes over the training rows when steps is 0.',
+    default: 3,
+    min: 1,
+    max: 100,
+  },
+  {
+    kind: 'enum',
+    name: 'schedule',
+    url: 'glue.sched',
+    label: 'schedule',
+    help: 'Learning rate γ_t (optimizer.md §12): linear warm-up then linear decay, or constant.',
+    default: 'linear',
+    values: ['linear', 'constant'],
+  },
+  {
+    kind: 'number',
+    name: 'warmup',
+    url: 'glue.warm',
+    label: 'warm-up share',
+    help: 'Share of the steps spent warming up (linear schedule).',
+    default: 0.06,
+    min: 0,
+    max: 1,
+    maxExclusive: true,
+  },
+  {
+    kind: 'int',
+    name: 'maxLen',
+    url: 'glue.len',
+    label: 'max length',
+    help: 'Longest encoded pair in tokens, special tokens included (longest-first truncation).',
+    default: 128,
+    min: 8,
+    max: 512,
+  },
+  {
+    kind: 'number',
+    name: 'dropout',
+    url: 'glue.drop',
+    label: 'dropout',
+    help: 'Every dropout rate of the model; both SAM passes of a step share one mask.',
+    default: 0.1,
+    min: 0,
+    max: 0.9,
+  },
+  {
+    kind: 'int',
+    name: 'maxTrain',
+    url: 'glue.ntr',
+    label: 'training rows (cap)',
+    help: 'Train on the first N rows of the training file only; 0: all of them.',
+    default: 0,
+    min: 0,
+    max: 10000000,
+  },
+  {
+    kind: 'int',
+    name: 'maxDev',
+    url: 'glue.ndev',
+    label: 'dev rows (cap)',
+    help: 'Score on the first N rows of the dev file only (a fixed subset); 0: all of them.',
+    default: 0,
+    min: 0,
+    max: 10000000,
+  },
+  {
+    kind: 'int',
+    name: 'evalEvery',
+    url: 'glue.eval',
+    label: 'evaluate every',
+    help: 'Steps between dev evaluations (also at the start and the end).',
+    default: 50,
+    min: 1,
+    max: 100000,
+  },
+  {
+    kind: 'int',
+    name: 'seed',
+    url: 'glue.seed',
+    label: 'seed',
+    help: 'Seeds the row order, the dropout masks and a new classifier head.',
+    default: 1,
+    min: 0,
+    max: 2 ** 31 - 1,
+  },
+  {
+    kind: 'bool',
+    name: 'pruneVocab',
+    url: 'glue.prune',
+    label: 'prune the vocabulary',
+    help: 'Keep only the embedding rows of tokens in the data: exact with weight decay 0 (unseen rows get zero gradient, so their m, v, v̂ and δ stay zero).',
+    default: true,
+  },
+  {
+    kind: 'bool',
+    name: 'freezeEmbeddings',
+    url: 'glue.freeze',
+    label: 'freeze the word embedding',
+    help: 'Do not train the word embedding (less memory; not the same run).',
+    default: false,
+  },
+  {
+    kind: 'enum',
+    name: 'backend',
+    url: 'glue.be',
+    label: 'backend',
+    help: 'auto picks the fastest that works (a software WebGPU adapter is slow, so WebGL or WASM win then).',
+    default: 'auto',
+    values: LAB_BACKENDS,
+    labels: ['auto', 'WebGPU', 'WebGL', 'WASM', 'CPU'],
+  },
+] as const satisfies readonly Setting[];
+
+/** View state of the GLUE page. */
+export const GLUE_VIEW_SETTINGS = [
+  {
+    kind: 'enum',
+    name: 'xAxis',
+    url: 'glue.x',
+    label: 'x axis',
+    help: 'Plot against optimizer steps or gradient evaluations (a SAM-type step costs two).',
+    default: 'steps',
+    values: ['steps', 'gradEvals'],
+    labels: ['steps', 'gradient evaluations'],
   },
 ] as const satisfies readonly Setting[];

@@ -18,8 +18,10 @@ import {
   type OptimizerConfig,
   type Preset,
 } from '../optim/config';
-import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
+import { DEFAULT_GLUE, DEFAULT_LAB, DEFAULT_LINK } from './defaults';
 import {
+  GLUE_SETTINGS,
+  GLUE_VIEW_SETTINGS,
   LAB_SETTINGS,
   LAB_VIEW_SETTINGS,
   MAX_RUNS,
@@ -69,6 +71,12 @@ export type LabLinkSettings = LabRowSettings &
     runs: RunSpec[];
   };
 
+/** The GLUE page's part of a link: one field per GLUE_SETTINGS / GLUE_VIEW_SETTINGS row, its race. */
+export type GlueLinkSettings = ValuesOf<typeof GLUE_SETTINGS> &
+  ValuesOf<typeof GLUE_VIEW_SETTINGS> & {
+    runs: RunSpec[];
+  };
+
 export interface PlaygroundLink {
   page: Page;
   scene: SceneSettings;
@@ -76,6 +84,8 @@ export interface PlaygroundLink {
   runs: RunSpec[];
   /** the transformer lab's settings; absent means its defaults (decodeLink always fills it in) */
   lab?: LabLinkSettings;
+  /** the GLUE page's settings; absent means its defaults (decodeLink always fills it in) */
+  glue?: GlueLinkSettings;
 }
 
 /** Something in a link that was not used, and why. */
@@ -240,10 +250,11 @@ export function decodeLink(input: string): Decoded {
 
   const runs = decodeRuns(params, 'r', DEFAULT_LINK.runs, used, ignored);
   const lab = decodeLab(params, used, ignored);
+  const glue = decodeGlue(params, used, ignored);
 
   for (const [key, value] of params) {
     if (used.has(key)) continue;
-    const run = /^(lab\.)?r\d+/.exec(key);
+    const run = /^(lab\.|glue\.)?r\d+/.exec(key);
     const reason = run
       ? `not a setting of a run (runs are ${run[1] ?? ''}r0…${run[1] ?? ''}r${MAX_RUNS - 1}, each needs ${run[1] ?? ''}r<i>=<optimizer>)`
       : 'unknown setting';
@@ -259,7 +270,7 @@ export function decodeLink(input: string): Decoded {
       });
     view.anatomyRun = defaultAnatomyRun(runs);
   } else if (ar === undefined) view.anatomyRun = defaultAnatomyRun(runs);
-  return { link: { page, scene, view, runs, lab }, ignored };
+  return { link: { page, scene, view, runs, lab, glue }, ignored };
 }
 
 /**
@@ -314,6 +325,19 @@ function decodeLab(
   return { ...settings, ...view, runs };
 }
 
+const GLUE_RUN_PREFIX = 'glue.r';
+
+function decodeGlue(
+  params: Map<string, string>,
+  used: Set<string>,
+  ignored: Ignored[],
+): GlueLinkSettings {
+  const settings = decodeRows(GLUE_SETTINGS, params, '', DEFAULT_GLUE, used, ignored);
+  const view = decodeRows(GLUE_VIEW_SETTINGS, params, '', DEFAULT_GLUE, used, ignored);
+  const runs = decodeRuns(params, GLUE_RUN_PREFIX, DEFAULT_GLUE.runs, used, ignored);
+  return { ...settings, ...view, runs };
+}
+
 /** Appends `prefix + url = value` for each row whose value differs from its default. */
 function encodeRows<const Rows extends readonly Setting[]>(
   rows: Rows,
@@ -364,6 +388,11 @@ export function encodeLink(link: PlaygroundLink): string {
     encodeRows(LAB_SETTINGS, link.lab, DEFAULT_LAB, '', out);
     encodeRows(LAB_VIEW_SETTINGS, link.lab, DEFAULT_LAB, '', out);
     encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out);
+  }
+  if (link.glue) {
+    encodeRows(GLUE_SETTINGS, link.glue, DEFAULT_GLUE, '', out);
+    encodeRows(GLUE_VIEW_SETTINGS, link.glue, DEFAULT_GLUE, '', out);
+    encodeRuns(link.glue.runs, DEFAULT_GLUE.runs, GLUE_RUN_PREFIX, out);
   }
   return new URLSearchParams(out).toString();
 }

@@ -9,13 +9,11 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { PredictRequest, TrainRequest } from '../../glue/cli';
 import { readConfig, type RobertaConfig } from '../../glue/config';
-import { readTaskFile, mnliSplit, type GlueData } from '../../glue/data';
-import { frame, tokenizeExample } from '../../glue/encode';
+import { readTaskFile, type GlueData } from '../../glue/data';
 import { fail } from '../../glue/errors';
-import { metricsFor } from '../../glue/metrics';
 import type { SafetensorsFile } from '../../glue/safetensors';
 import { openSafetensorsFile, type FileSource } from '../../glue/safetensorsNode';
-import { numLabels, type TaskSpec } from '../../glue/tasks';
+import type { TaskSpec } from '../../glue/tasks';
 import {
   loadTokenizer,
   loadTokenizerFromVocabMerges,
@@ -29,6 +27,7 @@ import { loadWeights, shapeFromConfig } from '../roberta/load';
 import { RobertaModel } from '../roberta/model';
 import { pruneVocab } from '../roberta/vocab';
 import { stateFile, weightsFile } from './checkpoint';
+import { encodeRows, headOf, metricsOf, predictionsOf } from './examples';
 import { predictRows, type StepRecord } from './finetune';
 import { stepsPerEpoch } from './order';
 import { createRun } from './run';
@@ -41,8 +40,6 @@ interface ModelDir {
   weights: OpenFile;
   weightsName: string;
 }
-
-const headOf = (task: TaskSpec) => ({ labels: numLabels(task), regression: task.labels === null });
 
 function need(path: string, what: string): void {
   if (!existsSync(path)) fail(path, `not found (${what})`);
@@ -76,24 +73,6 @@ async function readData(path: string, task: TaskSpec | null): Promise<GlueData> 
   return readTaskFile(task, new Uint8Array(readFileSync(path)), path);
 }
 
-function encode(tokenizer: GlueTokenizer, data: GlueData, maxLen: number): EncodedExample[] {
-  return data.examples.map((e) => ({
-    ids: frame(tokenizer, tokenizeExample(tokenizer, e.a, e.b), maxLen),
-    label: e.label,
-  }));
-}
-
-/** argmax per row, or the value itself for regression. */
-const predictionsOf = (task: TaskSpec, outputs: number[][]): number[] =>
-  task.labels === null ? outputs.map((o) => o[0]) : outputs.map((o) => o.indexOf(Math.max(...o)));
-
-/** The task's metrics when every row has a label (not a test split), else null. */
-function metricsOf(data: GlueData, outputs: number[][]): Record<string, number> | null {
-  if (data.labelled < data.examples.length || data.labelled === 0) return null;
-  const labels = data.examples.map((e) => e.label);
-  return metricsFor(data.task, predictionsOf(data.task, outputs), labels, mnliSplit(data.file));
-}
-
 /** GLUE's submission format: `index<TAB>prediction`, a label name or a score, rows in order. */
 function submission(data: GlueData, predictions: number[]): string {
   const names = data.task.labels;
@@ -104,7 +83,7 @@ function submission(data: GlueData, predictions: number[]): string {
 export async function runPredict(req: PredictRequest): Promise<object> {
   const tokenizer = openTokenizer(req.tokenizer);
   const data = await readData(req.data, req.task);
-  const examples = encode(tokenizer, data, req.maxLen);
+  const examples = encodeRows(tokenizer, data, req.maxLen);
   const model = await openModel(req.model);
   try {
     const vocab = pruneVocab(
@@ -146,8 +125,8 @@ export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<obje
   const devData = req.dev ? await readData(req.dev, req.task) : null;
   if (trainData.labelled < trainData.examples.length)
     fail(req.train, 'has rows without labels (a test split?): they cannot be trained on');
-  const train = encode(tokenizer, trainData, req.maxLen);
-  const dev = devData ? encode(tokenizer, devData, req.maxLen) : [];
+  const train = encodeRows(tokenizer, trainData, req.maxLen);
+  const dev = devData ? encodeRows(tokenizer, devData, req.maxLen) : [];
   const order = { rows: train.length, batch: req.batch, shuffle: req.shuffle, seed: req.seed };
   const T = req.steps ?? req.epochs * stepsPerEpoch(order);
   const schedule: Schedule = {

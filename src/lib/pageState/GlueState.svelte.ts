@@ -1,0 +1,210 @@
+/**
+ * The GLUE page's live state: the files the user picked (by role), what the worker found in them,
+ * and the race's series. It owns the worker through a GluePort and offers the verbs the page's
+ * buttons call. Series are `$state.raw` arrays replaced on each message (a step takes seconds, so
+ * there is no flood to buffer). The page never touches tfjs.
+ */
+import { kindOf } from '../glue/data';
+import type { GlueLinkSettings } from '../state/url';
+import type { GluePort } from '../worker/GlueClient';
+import type {
+  DataSummary,
+  FileProblem,
+  FileRole,
+  FromGlue,
+  GlueEval,
+  GlueFiles,
+  GlueRaceSettings,
+  GlueState as WorkerState,
+  GlueStep,
+  ModelSummary,
+  NamedBlob,
+  RunStatus,
+} from '../worker/glueProtocol';
+import type { BackendName } from '../lab/types';
+
+export const NO_FILES: GlueFiles = {
+  config: null,
+  weights: null,
+  tokenizer: null,
+  vocab: null,
+  merges: null,
+  train: null,
+  dev: null,
+};
+
+/**
+ * The role of a file by its name, for drag-and-drop and multi-file pickers: the model folder's
+ * files by their Hugging Face names, a data file by extension (dev/validation in its name: dev).
+ * Null for files the page does not use (tokenizer_config.json, README.md, …).
+ */
+export function roleOf(name: string): FileRole | null {
+  const base = name.split('/').pop()!.toLowerCase();
+  if (base === 'config.json') return 'config';
+  if (base.endsWith('.safetensors')) return 'weights';
+  if (base === 'tokenizer.json') return 'tokenizer';
+  if (base === 'vocab.json') return 'vocab';
+  if (base === 'merges.txt') return 'merges';
+  if (kindOf(base)) return /dev|validation|valid\b/.test(base) ? 'dev' : 'train';
+  return null;
+}
+
+export interface Inspection {
+  model: ModelSummary | null;
+  train: DataSummary | null;
+  dev: DataSummary | null;
+  problems: FileProblem[];
+}
+
+export interface Prepared {
+  train: number;
+  trainRows: number;
+  dev: number;
+  devRows: number;
+  vocabKept: number | null;
+  vocabFull: number;
+  params: number;
+  steps: number;
+  notes: string[];
+}
+
+export class GlueState {
+  files = $state<GlueFiles>({ ...NO_FILES });
+  /** files dropped or picked that the page does not use, by name */
+  unused = $state<string[]>([]);
+  inspection = $state<Inspection | null>(null);
+  checking = $state(false);
+  status = $state<WorkerState>('idle');
+  backend = $state<{ name: BackendName; reason: string; fallbacks: string[] } | null>(null);
+  progress = $state<{ phase: string; done: number; total: number } | null>(null);
+  prepared = $state<Prepared | null>(null);
+  runStatus = $state.raw<RunStatus[]>([]);
+  runMessages = $state.raw<(string | null)[]>([]);
+  steps = $state.raw<GlueStep[][]>([]);
+  evals = $state.raw<GlueEval[][]>([]);
+  error = $state<{ phase: string; message: string } | null>(null);
+  /** the settings the shown results were trained with */
+  settings = $state.raw<GlueRaceSettings | null>(null);
+
+  readonly #port: GluePort;
+  readonly #off: () => void;
+  #inspectId = 0;
+
+  constructor(makePort: () => GluePort) {
+    this.#port = makePort();
+    this.#off = this.#port.onMessage((m) => this.#receive(m));
+  }
+
+  get busy(): boolean {
+    return this.status === 'preparing' || this.status === 'running' || this.status === 'paused';
+  }
+
+  /** Puts each file in its role (a later file of a role replaces the earlier one). */
+  addFiles(list: Iterable<File>, role?: FileRole): void {
+    const next = { ...this.files };
+    const unused: string[] = [];
+    for (const file of list) {
+      const r = role ?? roleOf(file.name);
+      if (r) next[r] = { name: file.name, blob: file } satisfies NamedBlob;
+      else unused.push(file.name);
+    }
+    this.files = next;
+    this.unused = unused;
+  }
+
+  removeFile(role: FileRole): void {
+    this.files = { ...this.files, [role]: null };
+  }
+
+  /** Asks the worker to check the files against the task; an older answer is dropped. */
+  inspect(task: GlueLinkSettings['task']): void {
+    const any = Object.values(this.files).some((f) => f !== null);
+    if (!any) {
+      this.inspection = null;
+      return;
+    }
+    this.checking = true;
+    this.#port.send({
+      type: 'inspect',
+      id: ++this.#inspectId,
+      files: $state.snapshot(this.files) as GlueFiles,
+      task,
+    });
+  }
+
+  start(settings: GlueRaceSettings): void {
+    if (this.busy) return;
+    this.settings = settings;
+    this.error = null;
+    this.prepared = null;
+    this.progress = null;
+    this.steps = settings.runs.map(() => []);
+    this.evals = settings.runs.map(() => []);
+    this.runStatus = settings.runs.map(() => 'waiting');
+    this.runMessages = settings.runs.map(() => null);
+    this.status = 'preparing';
+    this.#port.send({ type: 'start', files: $state.snapshot(this.files) as GlueFiles, settings });
+  }
+
+  pause(): void {
+    this.#port.send({ type: 'pause' });
+  }
+  resume(): void {
+    this.#port.send({ type: 'resume' });
+  }
+  stop(): void {
+    this.#port.send({ type: 'stop' });
+  }
+  dismissError(): void {
+    this.error = null;
+  }
+  dispose(): void {
+    this.#off();
+    this.#port.dispose();
+  }
+
+  #set<T>(list: readonly T[], i: number, value: T): T[] {
+    const next = [...list];
+    next[i] = value;
+    return next;
+  }
+
+  #receive(m: FromGlue): void {
+    switch (m.type) {
+      case 'inspected':
+        if (m.id !== this.#inspectId) return;
+        this.checking = false;
+        this.inspection = { model: m.model, train: m.train, dev: m.dev, problems: m.problems };
+        return;
+      case 'state':
+        this.status = m.state;
+        if (m.state !== 'preparing') this.progress = null;
+        return;
+      case 'backend':
+        this.backend = { name: m.name, reason: m.reason, fallbacks: m.fallbacks };
+        return;
+      case 'progress':
+        this.progress = { phase: m.phase, done: m.done, total: m.total };
+        return;
+      case 'prepared': {
+        const { type: _t, ...info } = m;
+        this.prepared = info;
+        return;
+      }
+      case 'run':
+        this.runStatus = this.#set(this.runStatus, m.run, m.status);
+        if (m.message) this.runMessages = this.#set(this.runMessages, m.run, m.message);
+        return;
+      case 'step':
+        this.steps = this.#set(this.steps, m.run, [...(this.steps[m.run] ?? []), m.record]);
+        return;
+      case 'eval':
+        this.evals = this.#set(this.evals, m.run, [...(this.evals[m.run] ?? []), m.point]);
+        return;
+      case 'error':
+        this.error = { phase: m.phase, message: m.message };
+        if (m.phase === 'crash') this.checking = false;
+        return;
+    }
+  }
+}

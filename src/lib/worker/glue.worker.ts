@@ -1,0 +1,28 @@
+/**
+ * The GLUE page's worker (a module worker): it owns tfjs, the files the user picked and the
+ * fine-tuning; the logic is in glueHandlers.ts. Nothing is thrown out of it: failures arrive as
+ * `error` messages.
+ */
+import { GlueHandlers } from './glueHandlers';
+import type { FromGlue, ToGlue } from './glueProtocol';
+
+const scope = self as unknown as {
+  postMessage(msg: FromGlue): void;
+  onmessage: ((e: MessageEvent<ToGlue>) => void) | null;
+  addEventListener(type: 'unhandledrejection', f: (e: PromiseRejectionEvent) => void): void;
+};
+
+const handlers = new GlueHandlers({ post: (msg) => scope.postMessage(msg) });
+
+scope.onmessage = (e) => {
+  void handlers.handle(e.data);
+};
+
+scope.addEventListener('unhandledrejection', (e) => {
+  const reason = e.reason instanceof Error ? e.reason.message : String(e.reason);
+  scope.postMessage({
+    type: 'error',
+    phase: 'train',
+    message: `unexpected failure in the worker: ${reason}`,
+  });
+});

@@ -1,0 +1,393 @@
+/**
+ * The GLUE worker's logic as a plain class, so Node tests drive it exactly as the worker does
+ * (glue.worker.ts only wires postMessage to it). The engine is the `glue` command's: the library's
+ * readers, `encodeRows`, `createRun` and `FineTune.step`; this file only adds what a page needs:
+ * file checks with one message per file, progress, dev evaluations while training, pause and stop.
+ *
+ * Every message goes through `handle`, which never throws: failures become `error` messages.
+ * Optimizers run one after the other from the same initial weights and the same batches.
+ */
+import { blobSource } from '../glue/bytes';
+import { readConfig, type RobertaConfig } from '../glue/config';
+import { readTaskFile, type GlueData } from '../glue/data';
+import { GlueInputError } from '../glue/errors';
+import { planWeights } from '../glue/names';
+import { openSafetensors, type SafetensorsFile } from '../glue/safetensors';
+import { numLabels, TASKS, type TaskSpec } from '../glue/tasks';
+import { loadTokenizer, loadTokenizerFromVocabMerges, type GlueTokenizer } from '../glue/tokenizer';
+import { ConfigError, validateConfig } from '../optim/config';
+import type { Schedule } from '../optim/schedule';
+import { pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
+import { encodeRows, headOf, metricsOf } from '../tf/glue/examples';
+import { stepsPerEpoch } from '../tf/glue/order';
+import { createRun, type Run } from '../tf/glue/run';
+import type { EncodedExample } from '../tf/roberta/batch';
+import type { BackendPreference } from '../lab/types';
+import type {
+  DataSummary,
+  FileProblem,
+  FileRole,
+  FromGlue,
+  GlueFiles,
+  GlueRaceSettings,
+  GlueState,
+  ModelSummary,
+  NamedBlob,
+  ToGlue,
+} from './glueProtocol';
+
+export interface GlueDeps {
+  post: (msg: FromGlue) => void;
+  /** replaces pickBackend (Node tests pin 'cpu' or 'wasm') */
+  pickBackend?: (pref: BackendPreference, o: PickOptions) => Promise<BackendChoice>;
+  /** lets queued messages (pause, stop) run between steps; default: a macrotask */
+  yieldToEvents?: () => Promise<void>;
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const MODEL_FILES =
+  'config.json, model.safetensors and tokenizer.json (or vocab.json + merges.txt)';
+
+function need(file: NamedBlob | null, what: string): NamedBlob {
+  if (!file) throw new GlueInputError(`${what} is missing: choose it (${MODEL_FILES})`);
+  return file;
+}
+
+async function openConfig(files: GlueFiles): Promise<RobertaConfig> {
+  const f = need(files.config, 'config.json');
+  return readConfig(await f.blob.text(), f.name);
+}
+
+const openWeights = (files: GlueFiles): Promise<SafetensorsFile> => {
+  const f = need(files.weights, 'model.safetensors');
+  return openSafetensors(blobSource(f.blob, f.name));
+};
+
+async function openTokenizer(files: GlueFiles): Promise<GlueTokenizer> {
+  if (files.tokenizer)
+    return loadTokenizer(await files.tokenizer.blob.text(), files.tokenizer.name);
+  if (files.vocab && files.merges)
+    return loadTokenizerFromVocabMerges(
+      await files.vocab.blob.text(),
+      await files.merges.blob.text(),
+    );
+  throw new GlueInputError(
+    `the tokenizer is missing: choose tokenizer.json, or vocab.json and merges.txt`,
+  );
+}
+
+async function readData(file: NamedBlob, task: TaskSpec): Promise<GlueData> {
+  return readTaskFile(task, new Uint8Array(await file.blob.arrayBuffer()), file.name);
+}
+
+const summaryOf = (d: GlueData): DataSummary => ({
+  name: d.file,
+  rows: d.examples.length,
+  labelled: d.labelled,
+  skipped: d.skipped,
+});
+
+/** The first `cap` rows (0: all): a fixed subset, the same on every run and in the command. */
+const capped = <T>(rows: T[], cap: number): T[] => (cap > 0 ? rows.slice(0, cap) : rows);
+
+/** What every run of a race shares: the opened files and the encoded rows. */
+interface Prepared {
+  config: RobertaConfig;
+  weights: SafetensorsFile;
+  weightsName: string;
+  train: EncodedExample[];
+  dev: EncodedExample[];
+  /** the scored dev rows (capped), for the metrics */
+  devData: GlueData | null;
+  schedule: Schedule;
+  trainTotal: number;
+  devTotal: number;
+}
+
+export class GlueHandlers {
+  readonly #d: Required<GlueDeps>;
+  #state: GlueState = 'idle';
+  #paused = false;
+  #stop = false;
+  #wake: (() => void) | null = null;
+
+  constructor(deps: GlueDeps) {
+    this.#d = {
+      post: deps.post,
+      pickBackend: deps.pickBackend ?? pickBackend,
+      yieldToEvents: deps.yieldToEvents ?? (() => new Promise((r) => setTimeout(r, 0))),
+    };
+  }
+
+  get state(): GlueState {
+    return this.#state;
+  }
+
+  async handle(msg: ToGlue): Promise<void> {
+    try {
+      switch (msg.type) {
+        case 'inspect':
+          return await this.#inspect(msg.id, msg.files, TASKS[msg.task]);
+        case 'start':
+          return await this.#start(msg.files, msg.settings);
+        case 'pause':
+          if (this.#state === 'running') {
+            this.#paused = true;
+            this.#setState('paused');
+          }
+          return;
+        case 'resume':
+          if (this.#state === 'paused') {
+            this.#paused = false;
+            this.#setState('running');
+            this.#wake?.();
+          }
+          return;
+        case 'stop':
+          this.#stop = true;
+          this.#paused = false;
+          this.#wake?.();
+          return;
+      }
+    } catch (e) {
+      this.#d.post({ type: 'error', phase: 'train', message: messageOf(e) });
+    }
+  }
+
+  #setState(state: GlueState): void {
+    this.#state = state;
+    this.#d.post({ type: 'state', state });
+  }
+
+  /** Each file on its own, so that every bad one is named at once; nothing is kept. */
+  async #inspect(id: number, files: GlueFiles, task: TaskSpec): Promise<void> {
+    const problems: FileProblem[] = [];
+    const attempt = async <T>(role: FileRole, f: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await f();
+      } catch (e) {
+        if (!(e instanceof GlueInputError || e instanceof RangeError)) throw e;
+        problems.push({ role, message: e.message });
+        return null;
+      }
+    };
+    const config = files.config ? await attempt('config', () => openConfig(files)) : null;
+    const weights = files.weights ? await attempt('weights', () => openWeights(files)) : null;
+    let model: ModelSummary | null = null;
+    if (config && weights) {
+      const plan = await attempt('weights', async () =>
+        planWeights(config, weights.tensors, numLabels(task), files.weights!.name),
+      );
+      if (plan) {
+        let params = 0;
+        const dtypes = new Set<string>();
+        for (const w of plan.load) {
+          params += w.shape.reduce((a, b) => a * b, 1);
+          dtypes.add(w.dtype);
+        }
+        model = {
+          layers: config.numHiddenLayers,
+          hidden: config.hiddenSize,
+          heads: config.numAttentionHeads,
+          vocab: config.vocabSize,
+          params,
+          dtypes: [...dtypes],
+          bytes: files.weights!.blob.size,
+        };
+      }
+    }
+    if (files.tokenizer || files.vocab || files.merges)
+      await attempt(files.tokenizer ? 'tokenizer' : files.vocab ? 'merges' : 'vocab', () =>
+        openTokenizer(files),
+      );
+    const train = files.train
+      ? await attempt('train', () => readData(files.train!, task).then(summaryOf))
+      : null;
+    const dev = files.dev
+      ? await attempt('dev', () => readData(files.dev!, task).then(summaryOf))
+      : null;
+    if (train && train.labelled < train.rows)
+      problems.push({
+        role: 'train',
+        message: `${train.name}: has rows without labels (a test split?): they cannot be trained on`,
+      });
+    this.#d.post({ type: 'inspected', id, model, train, dev, problems });
+  }
+
+  async #start(files: GlueFiles, s: GlueRaceSettings): Promise<void> {
+    if (this.#state === 'preparing' || this.#state === 'running' || this.#state === 'paused') {
+      this.#d.post({ type: 'error', phase: 'train', message: 'a race is already running' });
+      return;
+    }
+    this.#stop = false;
+    this.#paused = false;
+    this.#setState('preparing');
+    try {
+      for (const r of s.runs) validateConfig(r.config);
+    } catch (e) {
+      this.#d.post({ type: 'error', phase: 'input', message: messageOf(e) });
+      return this.#setState('idle');
+    }
+    let choice: BackendChoice;
+    try {
+      choice = await this.#d.pickBackend(s.backend, {});
+    } catch (e) {
+      this.#d.post({ type: 'error', phase: 'backend', message: messageOf(e) });
+      return this.#setState('idle');
+    }
+    this.#d.post({
+      type: 'backend',
+      name: choice.name,
+      reason: choice.reason,
+      fallbacks: choice.fallbacks,
+    });
+    const task = TASKS[s.task];
+    let inputs: Prepared;
+    try {
+      inputs = await this.#prepare(files, s, task);
+    } catch (e) {
+      const input = e instanceof GlueInputError || e instanceof ConfigError;
+      this.#d.post({ type: 'error', phase: input ? 'input' : 'train', message: messageOf(e) });
+      return this.#setState('idle');
+    }
+    this.#setState('running');
+    let stopped = false;
+    for (let i = 0; i < s.runs.length && !stopped; i++) {
+      try {
+        stopped = await this.#race(i, s, task, inputs);
+      } catch (e) {
+        this.#d.post({ type: 'run', run: i, status: 'stopped', message: messageOf(e) });
+        this.#d.post({ type: 'error', phase: 'train', message: messageOf(e) });
+        stopped = true;
+      }
+    }
+    this.#setState(stopped ? 'stopped' : 'done');
+  }
+
+  async #prepare(files: GlueFiles, s: GlueRaceSettings, task: TaskSpec): Promise<Prepared> {
+    const config = await openConfig(files);
+    const weights = await openWeights(files);
+    const tokenizer = await openTokenizer(files);
+    const trainFile = need(files.train, 'the training file');
+    const trainData = await readData(trainFile, task);
+    if (trainData.labelled < trainData.examples.length)
+      throw new GlueInputError(
+        `${trainFile.name}: has rows without labels (a test split?): they cannot be trained on`,
+      );
+    const devData = files.dev ? await readData(files.dev, task) : null;
+    const trainRows = capped(trainData.examples, s.maxTrain);
+    const devRows = devData ? capped(devData.examples, s.maxDev) : [];
+    const total = trainRows.length + devRows.length;
+    const progress = (done: number) =>
+      this.#d.post({ type: 'progress', phase: 'tokenizing', done, total });
+    const train = encodeRows(tokenizer, { ...trainData, examples: trainRows }, s.maxLen, progress);
+    const dev = devData
+      ? encodeRows(tokenizer, { ...devData, examples: devRows }, s.maxLen, (d) =>
+          progress(trainRows.length + d),
+        )
+      : [];
+    progress(total);
+    const order = { rows: train.length, batch: s.batch, shuffle: true, seed: s.seed };
+    const steps = s.steps > 0 ? s.steps : s.epochs * stepsPerEpoch(order);
+    const schedule: Schedule = {
+      kind: s.schedule,
+      warmup: s.schedule === 'linear' ? s.warmup : 0,
+      steps,
+    };
+    const devScored: GlueData | null = devData
+      ? { ...devData, examples: devRows, labelled: devRows.filter((e) => e.label !== -1).length }
+      : null;
+    return {
+      config,
+      weights,
+      weightsName: files.weights!.name,
+      train,
+      dev,
+      devData: devScored,
+      schedule,
+      trainTotal: trainData.examples.length,
+      devTotal: devData?.examples.length ?? 0,
+    };
+  }
+
+  /** Trains run i to the end (or a stop); true when the race was stopped. */
+  async #race(i: number, s: GlueRaceSettings, task: TaskSpec, inp: Prepared): Promise<boolean> {
+    const post = this.#d.post;
+    const spec = s.runs[i];
+    post({ type: 'run', run: i, status: 'running' });
+    const run: Run = await createRun({
+      config: inp.config,
+      weights: inp.weights,
+      weightsName: inp.weightsName,
+      head: headOf(task),
+      train: inp.train,
+      extra: inp.dev,
+      settings: {
+        config: spec.config,
+        schedule: inp.schedule,
+        batch: s.batch,
+        microBatch: s.microBatch > 0 ? Math.min(s.microBatch, s.batch) : s.batch,
+        seed: s.seed,
+        shuffle: true,
+      },
+      prune: s.pruneVocab,
+      dropout: s.dropout,
+      freezeWord: s.freezeEmbeddings,
+    });
+    try {
+      if (i === 0) {
+        const params = Object.values(run.ft.params).reduce((a, t) => a + t.size, 0);
+        post({
+          type: 'prepared',
+          train: inp.train.length,
+          trainRows: inp.trainTotal,
+          dev: inp.dev.length,
+          devRows: inp.devTotal,
+          vocabKept: run.ft.vocab ? run.ft.vocab.kept.length : null,
+          vocabFull: inp.config.vocabSize,
+          params,
+          steps: inp.schedule.steps,
+          notes: run.notes,
+        });
+      }
+      const perStep = spec.config.rho > 0 ? 2 : 1;
+      const evaluate = async (step: number) => {
+        if (!inp.devData || inp.dev.length === 0) return;
+        const outputs = await run.ft.predict(inp.dev, Math.max(s.batch, 32));
+        const metrics = metricsOf(inp.devData, outputs);
+        if (metrics)
+          post({ type: 'eval', run: i, point: { step, gradEvals: step * perStep, metrics } });
+      };
+      await evaluate(0);
+      let wallMs = 0;
+      while (run.ft.t < inp.schedule.steps) {
+        await this.#d.yieldToEvents();
+        while (this.#paused && !this.#stop) await new Promise<void>((r) => (this.#wake = r));
+        if (this.#stop) {
+          post({ type: 'run', run: i, status: 'stopped' });
+          return true;
+        }
+        const t0 = performance.now();
+        const rec = await run.ft.step();
+        wallMs += performance.now() - t0;
+        if (!rec) {
+          post({
+            type: 'run',
+            run: i,
+            status: 'diverged',
+            message: `step ${run.ft.t} met a non-finite value; the run stopped with its last good weights`,
+          });
+          return false;
+        }
+        const step = rec.step + 1;
+        post({ type: 'step', run: i, record: { ...rec, gradEvals: step * perStep, wallMs } });
+        if (step % s.evalEvery === 0 || step === inp.schedule.steps) await evaluate(step);
+      }
+      post({ type: 'run', run: i, status: 'ok' });
+      return false;
+    } finally {
+      run.dispose();
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Messages between the GLUE page and its worker (glue.worker.ts). The page sends the files the
+ * user picked (File objects are structured-cloned; the worker reads them by ranges) and the race
+ * settings of the link; the worker checks the files, tokenizes, and trains the optimizers one at a
+ * time (decisions.md: large models race one run at a time), reporting every step.
+ */
+import type { OptimizerConfig } from '../optim/config';
+import type { BackendName } from '../lab/types';
+import type { GlueLinkSettings } from '../state/url';
+
+/** A file the user picked (or dropped), by role. */
+export interface NamedBlob {
+  name: string;
+  blob: Blob;
+}
+
+/** The model folder's files and the data files; tokenizer.json, or vocab.json + merges.txt. */
+export interface GlueFiles {
+  config: NamedBlob | null;
+  weights: NamedBlob | null;
+  tokenizer: NamedBlob | null;
+  vocab: NamedBlob | null;
+  merges: NamedBlob | null;
+  train: NamedBlob | null;
+  dev: NamedBlob | null;
+}
+
+export type FileRole = keyof GlueFiles;
+export const FILE_ROLES: readonly FileRole[] = [
+  'config',
+  'weights',
+  'tokenizer',
+  'vocab',
+  'merges',
+  'train',
+  'dev',
+];
+
+/** The worker's settings: the link's rows (the view rows are the page's) and the labelled runs. */
+export type GlueRaceSettings = Omit<GlueLinkSettings, 'runs' | 'xAxis'> & {
+  runs: { label: string; config: OptimizerConfig }[];
+};
+
+export type ToGlue =
+  /** check the files against the task (cheap: headers, config, tokenizer, data rows) */
+  | { type: 'inspect'; id: number; files: GlueFiles; task: GlueLinkSettings['task'] }
+  | { type: 'start'; files: GlueFiles; settings: GlueRaceSettings }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+export interface ModelSummary {
+  layers: number;
+  hidden: number;
+  heads: number;
+  vocab: number;
+  /** parameters in the file's encoder and head tensors */
+  params: number;
+  dtypes: string[];
+  bytes: number;
+}
+
+export interface DataSummary {
+  name: string;
+  rows: number;
+  labelled: number;
+  skipped: number;
+}
+
+export interface FileProblem {
+  role: FileRole | 'files';
+  message: string;
+}
+
+/** One optimizer step as the `glue` command reports it, plus the x axes of the charts. */
+export interface GlueStep {
+  step: number;
+  lr: number;
+  loss: number;
+  sNorm: number;
+  lossPerturbed: number | null;
+  /** gradient evaluations after this step (2 per step with ρ > 0, else 1) */
+  gradEvals: number;
+  wallMs: number;
+}
+
+export interface GlueEval {
+  /** weights after this many steps */
+  step: number;
+  gradEvals: number;
+  /** the task's metrics ×100, the first is the headline (glue.md §3) */
+  metrics: Record<string, number>;
+}
+
+export type RunStatus = 'waiting' | 'running' | 'ok' | 'diverged' | 'stopped';
+export type GlueState = 'idle' | 'preparing' | 'running' | 'paused' | 'done' | 'stopped';
+
+export type FromGlue =
+  | {
+      type: 'inspected';
+      id: number;
+      model: ModelSummary | null;
+      train: DataSummary | null;
+      dev: DataSummary | null;
+      problems: FileProblem[];
+    }
+  | { type: 'state'; state: GlueState }
+  | { type: 'backend'; name: BackendName; reason: string; fallbacks: string[] }
+  /** a long phase's progress: tokenizing rows, loading weights */
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | {
+      type: 'prepared';
+      train: number;
+      trainRows: number;
+      dev: number;
+      devRows: number;
+      /** embedding rows kept by vocabulary pruning; null without pruning */
+      vocabKept: number | null;
+      vocabFull: number;
+      params: number;
+      steps: number;
+      notes: string[];
+    }
+  | { type: 'run'; run: number; status: RunStatus; message?: string }
+  | { type: 'step'; run: number; record: GlueStep }
+  | { type: 'eval'; run: number; point: GlueEval }
+  | { type: 'error'; phase: 'input' | 'backend' | 'train' | 'crash'; message: string };

@@ -1,0 +1,180 @@
+/**
+ * The GLUE page in headless Chromium with the tiny RoBERTa and the MRPC sample files, chosen
+ * through the file inputs: a 3-step AdaSAM vs AMSGrad race on wasm whose per-step losses equal
+ * what the `glue` command prints for the same settings (run here, in Node, as the oracle) at
+ * float32 tolerance; malformed files are named with the library's messages; axe-core finds no
+ * critical or serious violation before and after the race. Screenshots go to test-results/glue/.
+ *
+ * Numbers are read through `window.__glue` (the page's GlueState, exposed only with `?debug=1`).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expectNoSeriousAxe } from './axe';
+import { test, expect } from './fixtures';
+
+const FIX = 'tests/fixtures/roberta/';
+const SHOTS = 'test-results/glue';
+
+/** The race of the test, as the page's link: 3 steps, batch 4 of the 6 rows (shuffled, dropout 0.1, linear schedule: the defaults). */
+const RACE =
+  'glue.be=wasm&glue.steps=3&glue.b=4&glue.len=40&glue.eval=3' +
+  '&glue.r0=adasam&glue.r0.lr=0.001&glue.r0.rho=0.05&glue.r1=amsgrad&glue.r1.lr=0.001';
+
+/** The same settings as command-line options of `glue train`, per optimizer. */
+const COMMAND = [
+  'train',
+  '--model',
+  FIX + 'tiny',
+  '--tokenizer',
+  FIX + 'tokenizer.json',
+  '--task',
+  'MRPC',
+  '--train',
+  FIX + 'glue/MRPC/train.tsv',
+  '--dev',
+  FIX + 'glue/MRPC/dev.tsv',
+  '--batch',
+  '4',
+  '--steps',
+  '3',
+  '--max-len',
+  '40',
+  '--preset',
+  'paper',
+  '--lr',
+  '1e-3',
+];
+
+function commandLosses(extra: string[]): number[] {
+  const r = spawnSync('node_modules/.bin/tsx', ['scripts/glue.ts', ...COMMAND, ...extra], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`glue command failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { steps: { loss: number }[] }).steps.map((s) => s.loss);
+}
+
+interface GlueDebug {
+  status: string;
+  steps: { step: number; loss: number }[][];
+  runStatus: string[];
+  error: { phase: string; message: string } | null;
+}
+
+const readGlue = (page: Page) =>
+  page.evaluate(
+    () =>
+      JSON.parse(
+        JSON.stringify((globalThis as unknown as { __glue: GlueDebug }).__glue, [
+          'status',
+          'steps',
+          'step',
+          'loss',
+          'runStatus',
+          'error',
+          'phase',
+          'message',
+        ]),
+      ) as GlueDebug,
+  );
+
+async function open(page: Page, hash: string) {
+  await page.goto(`./?debug=1#v=1&page=glue&${hash}`);
+  await expect(page.getByRole('heading', { name: 'GLUE fine-tuning' })).toBeVisible({
+    timeout: 30_000,
+  });
+}
+
+async function chooseTinyFiles(page: Page) {
+  await page
+    .getByTestId('glue-pick-model')
+    .setInputFiles([
+      FIX + 'tiny/config.json',
+      FIX + 'tiny/model.safetensors',
+      FIX + 'tokenizer.json',
+    ]);
+  await page.getByTestId('glue-pick-train').setInputFiles(FIX + 'glue/MRPC/train.tsv');
+  await page.getByTestId('glue-pick-dev').setInputFiles(FIX + 'glue/MRPC/dev.tsv');
+}
+
+const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
+
+test('a 3-step race on wasm gives the glue command’s losses; axe finds nothing serious', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const want = [
+    commandLosses(['--optimizer', 'adasam', '--rho', '0.05']),
+    commandLosses(['--optimizer', 'amsgrad']),
+  ];
+  await open(page, RACE);
+  await expect(page.getByTestId('glue-start')).toBeDisabled();
+  await expect(page.getByTestId('glue-missing')).toContainText('config.json');
+  await expectNoSeriousAxe(page, 'the GLUE page before any file');
+
+  await chooseTinyFiles(page);
+  await expect(page.getByTestId('glue-model')).toContainText('2 layers × hidden 32');
+  await expect(page.getByTestId('glue-data')).toContainText('6 rows');
+  await expect(page.getByTestId('glue-start')).toBeEnabled();
+  await page.getByTestId('glue-start').click();
+  await expect(page.getByTestId('glue-status')).toHaveAttribute('data-state', 'done', {
+    timeout: 180_000,
+  });
+  const g = await readGlue(page);
+  expect(g.error).toBeNull();
+  expect(g.runStatus).toEqual(['ok', 'ok']);
+  g.steps.forEach((run, i) => {
+    expect(run.map((s) => s.step)).toEqual([0, 1, 2]);
+    run.forEach((s, t) =>
+      expect(close(s.loss, want[i][t]), `run ${i} step ${t}: ${s.loss} vs ${want[i][t]}`).toBe(
+        true,
+      ),
+    );
+  });
+  await expect(page.getByTestId('lab-backend')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('glue-prepared')).toContainText('vocabulary pruned');
+  await expect(page.getByTestId('glue-final')).toHaveCount(2);
+  await expect(page.getByTestId('glue-compare')).toContainText('AdaSAM − AMSGrad here');
+  await page.screenshot({ path: `${SHOTS}/after-race.png`, fullPage: true });
+  await expectNoSeriousAxe(page, 'the GLUE page after a race');
+});
+
+test('malformed files are named with the library’s messages, and Start stays off', async ({
+  page,
+}) => {
+  await open(page, 'glue.be=wasm');
+  await page.getByTestId('glue-pick-model').setInputFiles([
+    {
+      name: 'config.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"model_type": "bert"}'),
+    },
+    {
+      name: 'model.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('not safetensors'),
+    },
+    {
+      name: 'tokenizer.json',
+      mimeType: 'application/json',
+      buffer: readFileSync(FIX + 'tokenizer.json'),
+    },
+  ]);
+  await page.getByTestId('glue-pick-train').setInputFiles({
+    name: 'train.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('x,y\n1,2\n'),
+  });
+  await expect(page.getByTestId('glue-problem-config')).toContainText('config.json: ');
+  await expect(page.getByTestId('glue-problem-config')).toContainText('model_type');
+  await expect(page.getByTestId('glue-problem-weights')).toContainText('model.safetensors: ');
+  await expect(page.getByTestId('glue-problem-train')).toContainText('train.csv: ');
+  await expect(page.getByTestId('glue-start')).toBeDisabled();
+  await page.screenshot({ path: `${SHOTS}/malformed.png`, fullPage: true });
+  await expectNoSeriousAxe(page, 'the GLUE page with malformed files');
+
+  // replacing the bad files clears their messages
+  await chooseTinyFiles(page);
+  await expect(page.getByTestId('glue-problem-config')).toHaveCount(0);
+  await expect(page.getByTestId('glue-start')).toBeEnabled();
+});
