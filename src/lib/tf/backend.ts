@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendPreference } from '../lab/types';
+import { shareWasmIdentity } from './wasmIdentity';
 
 export interface BackendChoice {
   name: BackendName;
@@ -82,6 +83,7 @@ async function register(name: BackendName, o: PickOptions): Promise<void> {
   if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    shareWasmIdentity();
     if (o.nodeWasmDir) wasm.setWasmPaths(o.nodeWasmDir);
     else {
       wasm.setWasmPaths({

@@ -29,14 +29,16 @@ export function matMul(
     const B = transposeB ? swap(y) : y;
     return {
       value: tf.matMul(A, B),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sy] = saved;
-        const A2 = transposeA ? swap(sx) : sx;
-        const B2 = transposeB ? swap(sy) : sy;
-        const dA = tf.matMul(dy, swap(B2)); // dC·Bᵀ
-        const dB = tf.matMul(swap(A2), dy); // Aᵀ·dC
-        return [transposeA ? swap(dA) : dA, transposeB ? swap(dB) : dB];
-      },
+      // in a tidy: tfjs keeps a custom gradient's temporaries until the whole backward pass ends
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [sx, sy] = saved;
+          const A2 = transposeA ? swap(sx) : sx;
+          const B2 = transposeB ? swap(sy) : sy;
+          const dA = tf.matMul(dy, swap(B2)); // dC·Bᵀ
+          const dB = tf.matMul(swap(A2), dy); // Aᵀ·dC
+          return [transposeA ? swap(dA) : dA, transposeB ? swap(dB) : dB];
+        }),
     };
   });
   return f(a, b);

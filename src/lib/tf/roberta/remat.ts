@@ -1,10 +1,10 @@
 /**
  * Gradient checkpointing (Chen et al. 2016, "Training Deep Nets with Sublinear Memory Cost") for
- * one encoder layer at a time: the forward pass runs without recording (inside tf.customGrad), so
- * only the layer's inputs stay alive; the backward pass recomputes the layer on a tape of its own
- * and differentiates it. Same numbers, one layer's activations in memory instead of all of them
- * (measured on the small preset, batch 4, length 128, wasm: a gradient pass peaked at 436 MB
- * instead of 1,603 MB).
+ * one block at a time (forward.ts: each half of an encoder layer): the forward pass runs without
+ * recording (inside tf.customGrad), so only the block's inputs stay alive; the backward pass
+ * recomputes the block on a tape of its own and differentiates it. Same numbers, one block's
+ * activations in memory instead of all of them (measured with whole layers as blocks on the small
+ * preset, batch 4, length 128, wasm: a gradient pass peaked at 436 MB instead of 1,603 MB).
  *
  * tfjs 4.22 has one active tape per engine: a gradient computed inside a backward pass replaces it
  * and leaves null behind, which the outer pass then reads. The outer tape is put back afterwards.
