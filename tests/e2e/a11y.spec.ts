@@ -7,38 +7,12 @@
  * figures larger with the map and the step anatomy side by side (screenshots in
  * test-results/a11y/ to look at).
  */
-import { createRequire } from 'node:module';
-import type { Page } from '@playwright/test';
+import { expectNoSeriousAxe as axe } from './axe';
 import { test, expect } from './fixtures';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = 'test-results/a11y';
 const SMALL_LAB =
   '#v=1&page=lab&lab.be=cpu&lab.p=11&lab.L=1&lab.d=32&lab.h=2&lab.mlp=32&lab.b=16&lab.steps=30&lab.eval=10';
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
-}
-
-/** Runs axe-core on the page as it is; fails on any critical or serious violation. */
-async function axe(page: Page, state: string) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    () =>
-      (
-        window as unknown as {
-          axe: { run: (ctx: Document, opts: object) => Promise<AxeResult> };
-        }
-      ).axe.run(document, {
-        // experimental in axe, and one the issue names: buttons named unlike their text
-        rules: { 'label-content-name-mismatch': { enabled: true } },
-      }) as Promise<AxeResult>,
-  );
-  const bad = result.violations
-    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-  expect(bad, `axe on ${state}`).toEqual([]);
-}
 
 test('explainer: no serious axe violation on landing, while playing, with the keys panel', async ({
   page,
