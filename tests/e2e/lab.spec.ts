@@ -258,6 +258,8 @@ test('after a race: the loss slice along (δ, random) with its trajectory, and t
 
   await page.getByLabel('directions').selectOption('delta-random');
   await page.getByLabel('grid').fill('15');
+  // a typed span (±1, not fitted to the path) shows the path as a speck and offers the fitted one
+  await page.getByLabel('span fitted to the path').uncheck();
   await page.getByTestId('lab-slice').click();
   const view = page.getByTestId('lab-slice-view');
   await expect(view).toBeVisible({ timeout: 30_000 });

@@ -162,6 +162,8 @@ export interface EtaHistogram {
   min: number;
   max: number;
   median: number;
+  /** coordinates at the step's largest possible η (v̂ still at its floor: η = 1/ε), if known */
+  atCeiling: number;
 }
 
 /** η over one weight matrix, average-pooled down to at most 64×64, row-major, log10 units. */
@@ -176,13 +178,19 @@ export interface EtaHeatmap {
 
 export type SliceDirections = 'filter-normalized' | 'delta-random';
 
+/**
+ * A slice's half-width: a number, or 'fit' to take it from the run's path (the distance its
+ * snapshots travelled, projected on the plane), so the path fills the view (issue 12, item 9).
+ */
+export type SliceSpan = number | 'fit';
+
 export interface SliceResult {
   run: number;
   step: number;
   directions: SliceDirections;
   /** grid is n×n, row-major with y outer: grid[j*n + i] = f(x + a_i·d1 + b_j·d2) */
   n: number;
-  /** a, b ∈ [−span, span] */
+  /** a, b ∈ [−span, span] (the span used, also when 'fit' was asked for) */
   span: number;
   grid: Float32Array;
   /** f at the current weights (a = b = 0) */

@@ -20,6 +20,20 @@ export function initSecondMoment<P, N, B>(
 }
 
 /**
+ * The largest η_t any coordinate can have at step k (counted from 1): that of a coordinate whose
+ * v̂ is still at its floor, ε² in floor mode (η = √bc2/ε) or 0 in add mode (η = 1/ε). Without
+ * bias correction both are 1/ε: the spike at the right end of the lab's η histograms, made of
+ * coordinates no gradient has reached yet.
+ */
+export function etaCeiling(
+  c: Pick<OptimizerConfig, 'eps' | 'epsMode' | 'biasCorrection' | 'beta2'>,
+  k: number,
+): number {
+  const bc2 = c.biasCorrection ? 1 - c.beta2 ** k : 1;
+  return c.epsMode === 'floor' ? Math.sqrt(bc2) / c.eps : 1 / c.eps;
+}
+
+/**
  * Spec §4.5–4.6: the second moment and the per-coordinate step size η.
  *   v_t   = β2·v_{t−1} + (1−β2)·g_t⊙g_t
  *   v̂_t   = amsgrad ? max(v̂_{t−1}, v_t) : (floor ? max(v_t, ε²) : v_t)     (raw v: torch semantics)

@@ -16,6 +16,7 @@ import type {
   LabSettings,
   ParamInfo,
   SliceDirections,
+  SliceSpan,
   SliceResult,
   SpeedupCurve,
   StepMetrics,
@@ -60,7 +61,14 @@ export interface Divergence {
 
 export type HessianState =
   | { state: 'pending'; requestId: number }
-  | { state: 'done'; step: number; lambdaMax: number; iters: number; history: number[] }
+  | {
+      state: 'done';
+      step: number;
+      loss: number;
+      lambdaMax: number;
+      iters: number;
+      history: number[];
+    }
   | { state: 'failed'; message: string };
 
 export interface SliceState {
@@ -223,7 +231,7 @@ export class LabState {
     this.#client.send({ type: 'hessian', requestId, run, iters });
   }
 
-  requestSlice(run: number, directions: SliceDirections, n: number, span: number): void {
+  requestSlice(run: number, directions: SliceDirections, n: number, span: SliceSpan): void {
     if (this.slice?.progress)
       this.#client.send({ type: 'cancel', requestId: this.slice.requestId });
     const requestId = this.#nextRequestId++;
@@ -395,6 +403,7 @@ export class LabState {
             ? {
                 state: 'done',
                 step: msg.step,
+                loss: msg.loss,
                 lambdaMax: msg.lambdaMax,
                 iters: msg.iters,
                 history: msg.history,

@@ -240,6 +240,9 @@ describe('TrainerHandlers', () => {
     expect(of('slice-progress').map((p) => p.done)).toEqual([1, 2, 3, 4]);
     expect(of('slice-done')[0].result).toMatchObject({ run: 1, n: 4, directions: 'delta-random' });
     expect(of('slice-done')[0].result.grid).toHaveLength(16);
+    // λ_max comes with the loss at the same weights on the same fixed batch as the slice's centre
+    await h.handle({ type: 'hessian', requestId: 6, run: 1, iters: 2 });
+    expect(of('hessian')[1].loss).toBeCloseTo(of('slice-done')[0].result.center, 5);
     await h.handle({
       type: 'speedup',
       requestId: 3,

@@ -381,7 +381,7 @@ export class TrainerHandlers {
       const fixed = race.fixedLoss();
       try {
         const iters = Math.max(1, Math.min(200, Math.floor(m.iters)));
-        const { lambdaMax, history } = await hessianTopEigen(r.opt.params, fixed.lossFn, {
+        const { lambdaMax, history, loss } = await hessianTopEigen(r.opt.params, fixed.lossFn, {
           iters,
           seed: race.seed,
           shouldStop: () => this.#cancelled.has(m.requestId),
@@ -392,6 +392,7 @@ export class TrainerHandlers {
             requestId: m.requestId,
             run: m.run,
             step: r.step,
+            loss,
             lambdaMax,
             iters: history.length,
             history,
@@ -433,7 +434,6 @@ export class TrainerHandlers {
                 step: r.step,
                 directions: m.directions,
                 n,
-                span: m.span,
                 ...out,
               },
             },

@@ -25,6 +25,7 @@ import type {
   LabSettings,
   ParamInfo,
   SliceDirections,
+  SliceSpan,
   SliceResult,
   SpeedupCurve,
   StepMetrics,
@@ -57,7 +58,7 @@ export type ToTrainer =
       run: number;
       directions: SliceDirections;
       n: number;
-      span: number;
+      span: SliceSpan;
     }
   /**
    * The linear-speedup experiment (paper §4.3, Fig. 1): trains `config` from the same initial
@@ -118,6 +119,8 @@ export type FromTrainer =
       requestId: number;
       run: number;
       step: number;
+      /** the loss at the same weights, on the same fixed batch */
+      loss: number;
       lambdaMax: number;
       iters: number;
       history: number[];

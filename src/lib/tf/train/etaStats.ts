@@ -7,16 +7,23 @@ import type { TensorMap } from '../tensorSpace';
 
 const HEATMAP_MAX = 64;
 
+/** log10 η this close to log10 of the ceiling counts as at the ceiling (float32 η, 1/ε up to 1e10). */
+const AT_CEILING_LOG10 = 1e-4;
+
 /**
  * log10 η per layer group as histograms with shared edges (bins equal-width over the global
- * log10 range), and the named matrix's log10 η average-pooled to at most 64×64.
+ * log10 range), and the named matrix's log10 η average-pooled to at most 64×64. With `ceiling`
+ * (the step's largest possible η, optim/precondition's etaCeiling), each group also counts the
+ * coordinates that sit at it.
  */
 export async function etaStatistics(
   eta: TensorMap,
   groups: Record<string, string>,
   heatmapParam: string | null,
   bins = 40,
+  ceiling: number | null = null,
 ): Promise<{ histograms: EtaHistogram[]; heatmap: EtaHeatmap | null }> {
+  const top = ceiling !== null && ceiling > 0 ? Math.log10(ceiling) : NaN;
   const logs: Record<string, Float32Array> = {};
   let lo = Infinity;
   let hi = -Infinity;
@@ -40,13 +47,16 @@ export async function etaStatistics(
   const histograms: EtaHistogram[] = [];
   for (const [group, arrays] of byGroup) {
     const counts = new Uint32Array(bins);
+    let atCeiling = 0;
     const all = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
     let off = 0;
     for (const a of arrays) {
       all.set(a, off);
       off += a.length;
-      for (const x of a)
+      for (const x of a) {
         counts[Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * bins)))]++;
+        if (Math.abs(x - top) <= AT_CEILING_LOG10) atCeiling++;
+      }
     }
     all.sort();
     histograms.push({
@@ -56,6 +66,7 @@ export async function etaStatistics(
       min: all[0],
       max: all[all.length - 1],
       median: all[all.length >> 1],
+      atCeiling,
     });
   }
   let heatmap: EtaHeatmap | null = null;

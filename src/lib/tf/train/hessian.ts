@@ -13,13 +13,15 @@ import type { TensorMap } from '../tensorSpace';
  *   Hv ≈ [∇f(x + εv) − ∇f(x − εv)] / (2ε),
  * exact for quadratics and O(ε²) otherwise. (tfjs 4.22 cannot differentiate ⟨∇f, v⟩ through
  * this model's gradients: the nested tf.grads reports that y does not depend on x.)
- * v₀ is seeded, so the same seed gives the same answer.
+ * v₀ is seeded, so the same seed gives the same answer. Also returns f at `params`, so a λ_max
+ * is always shown with the loss where it was measured (runs at different losses differ in
+ * curvature for that reason alone).
  */
 export async function hessianTopEigen(
   params: TensorMap,
   lossFn: LossFn,
   opts: { iters?: number; seed?: number; epsilon?: number; shouldStop?: () => boolean } = {},
-): Promise<{ lambdaMax: number; history: number[] }> {
+): Promise<{ lambdaMax: number; history: number[]; loss: number }> {
   const iters = opts.iters ?? 20;
   const eps = opts.epsilon ?? 1e-3;
   const grad = mapGrad(lossFn, Object.keys(params));
@@ -47,5 +49,8 @@ export async function hessianTopEigen(
   } finally {
     tf.dispose(Object.values(v));
   }
-  return { lambdaMax: history.length ? history[history.length - 1] : NaN, history };
+  const lossT = tf.tidy(() => lossFn(params));
+  const loss = (await lossT.data())[0];
+  lossT.dispose();
+  return { lambdaMax: history.length ? history[history.length - 1] : NaN, history, loss };
 }

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../optim/config';
+import { etaCeiling } from '../../optim/precondition';
 import type {
   EtaHeatmap,
   EtaHistogram,
@@ -167,7 +168,15 @@ export class Race<B> {
         cosSG,
       };
       const eta =
-        etaFor && info.eta ? await etaStatistics(info.eta, this.groups, etaFor.heatmap) : undefined;
+        etaFor && info.eta
+          ? await etaStatistics(
+              info.eta,
+              this.groups,
+              etaFor.heatmap,
+              undefined,
+              etaCeiling(run.config, run.step),
+            )
+          : undefined;
       await this.#maybeSnapshot(run);
       return { kind: 'step', metrics, eta };
     } finally {

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../optim/config';
-import type { SliceDirections } from '../../lab/types';
+import { fitSpan } from '../../lab/sliceSpan';
+import type { SliceDirections, SliceSpan } from '../../lab/types';
 import { dot, flatten, mapGrad, mapLeaves, type LossFn } from '../maps';
 import type { ParamSpec } from '../model/model';
 import { makeRng, mixSeed, STREAM } from '../rng';
@@ -48,8 +49,11 @@ export interface SliceOptions {
   directions: SliceDirections;
   /** grid points per axis (≤ 41) */
   n: number;
-  /** a, b ∈ [−span, span] in units of the directions (filter-normalized: ~ the weights' own scale) */
-  span: number;
+  /**
+   * a, b ∈ [−span, span] in units of the directions (filter-normalized: ~ the weights' own
+   * scale); 'fit': 1.5 × the farthest projected snapshot (lab/types' fitSpan)
+   */
+  span: SliceSpan;
   seed: number;
   /** for 'delta-random': the run's config, for the δ direction (SAM: s; ASAM: (|x|+η_A)²⊙s) */
   config?: OptimizerConfig;
@@ -76,6 +80,7 @@ export async function lossSlice(
   grid: Float32Array;
   center: number;
   trajectory: { step: number; a: number; b: number }[];
+  span: number;
 } | null> {
   const n = Math.max(2, Math.min(41, Math.floor(o.n)));
   const d2raw = filterNormalizedDirection(params, o.seed, 2, o.specs);
@@ -105,7 +110,15 @@ export async function lossSlice(
     tf.dispose(Object.values(d2raw));
   }
   try {
-    const coords = Float64Array.from({ length: n }, (_, i) => -o.span + (2 * o.span * i) / (n - 1));
+    // the path first: a 'fit' span is taken from how far it reaches on this plane
+    const trajectory = o.snapshots?.length
+      ? project(await flatten(params), await flatten(d1), await flatten(d2), o.snapshots)
+      : [];
+    const span =
+      o.span === 'fit'
+        ? fitSpan(Math.max(0, ...trajectory.map((p) => Math.max(Math.abs(p.a), Math.abs(p.b)))))
+        : o.span;
+    const coords = Float64Array.from({ length: n }, (_, i) => -span + (2 * span * i) / (n - 1));
     const grid = new Float32Array(n * n);
     for (let j = 0; j < n; j++) {
       if (o.shouldStop?.()) return null;
@@ -126,10 +139,7 @@ export async function lossSlice(
     const centerT = tf.tidy(() => lossFn(params));
     const center = (await centerT.data())[0];
     centerT.dispose();
-    const trajectory = o.snapshots?.length
-      ? project(await flatten(params), await flatten(d1), await flatten(d2), o.snapshots)
-      : [];
-    return { grid, center, trajectory };
+    return { grid, center, trajectory, span };
   } finally {
     tf.dispose([...Object.values(d1), ...Object.values(d2)]);
   }

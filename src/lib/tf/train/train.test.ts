@@ -16,6 +16,7 @@ import {
 import { TensorOptimizer } from '../optimizer';
 import type { TensorMap } from '../tensorSpace';
 import {
+  etaStatistics,
   filterNormalizedDirection,
   hessianTopEigen,
   lossSlice,
@@ -374,10 +375,38 @@ describe('measurements', () => {
     const lossFn = (p: TensorMap) =>
       tf.add(tf.mul(0.5, tf.sum(tf.mul(a, tf.square(p.w)))), tf.prod(p.u)) as tf.Scalar;
     const before = tf.memory().numTensors;
-    const { lambdaMax, history } = await hessianTopEigen(params, lossFn, { iters: 60, seed: 1 });
+    const { lambdaMax, history, loss } = await hessianTopEigen(params, lossFn, {
+      iters: 60,
+      seed: 1,
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(history).toHaveLength(60);
     expect(lambdaMax).toBeCloseTo(10, 2);
+    // the loss where it was measured: ½(1·0.09 + 3·0.04 + 10·0.01 + 0.5·1) + 0.5·0.5 = 0.655
+    expect(loss).toBeCloseTo(0.655, 5);
+  });
+
+  it('etaStatistics counts the coordinates at the ceiling η = 1/ε in each group', async () => {
+    const eta = {
+      a: tf.tensor1d([1e8, 1e8, 3, 40, 1e8]),
+      b: tf.tensor2d([
+        [2, 5],
+        [7, 1e8],
+      ]),
+      c: tf.tensor1d([0.5, 9.99e7]),
+    };
+    const groups = { a: 'embed', b: 'block0', c: 'head' };
+    const { histograms } = await etaStatistics(eta, groups, null, 40, 1e8);
+    expect(histograms.map((h) => [h.group, h.atCeiling])).toEqual([
+      ['embed', 3],
+      ['block0', 1],
+      // 9.99e7 is a large η, not the ceiling: log10 differs by 4e-4
+      ['head', 0],
+    ]);
+    // without a ceiling nothing is counted
+    const plain = await etaStatistics(eta, groups, null);
+    expect(plain.histograms.every((h) => h.atCeiling === 0)).toBe(true);
+    tf.dispose(Object.values(eta));
   });
 
   it('lossSlice: the grid is centred on f(x), directions are filter-normalized, the trajectory ends at (0, 0)', async () => {
@@ -421,6 +450,28 @@ describe('measurements', () => {
       expect(Math.abs(out!.trajectory[0].a) + Math.abs(out!.trajectory[0].b)).toBeGreaterThan(0);
     }
     expect(progress).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+    // 'fit': the span is taken from the path, which then fills between 1/2 and 3/4 of the view
+    const fixedSpan = await lossSlice(params, fixed.lossFn, {
+      directions: 'filter-normalized',
+      n: 3,
+      span: 0.5,
+      seed: 1,
+      snapshots: race.runs[0].snapshots,
+    });
+    const fitted = await lossSlice(params, fixed.lossFn, {
+      directions: 'filter-normalized',
+      n: 3,
+      span: 'fit',
+      seed: 1,
+      snapshots: race.runs[0].snapshots,
+    });
+    expect(fixedSpan!.span).toBe(0.5);
+    expect(fitted!.trajectory).toEqual(fixedSpan!.trajectory);
+    const reach = Math.max(
+      ...fitted!.trajectory.map((p) => Math.max(Math.abs(p.a), Math.abs(p.b))),
+    );
+    expect(reach / fitted!.span).toBeGreaterThan(0.5);
+    expect(reach / fitted!.span).toBeLessThan(0.75);
     expect(tf.memory().numTensors).toBe(before);
     fixed.dispose();
     race.dispose();
