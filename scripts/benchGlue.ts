@@ -2,16 +2,25 @@
  * The GLUE engine's benchmark (issue 8, item 9): a RoBERTa classifier with random weights at batch
  * 16, sequence length 128 (all rows full length, dropout 0.1), on the wasm backend in Node: median
  * ms per AMSGrad step and per AdaSAM step (paper preset, lr 1e-5, ρ 0.01), their ratio (target
- * ≤ 2.05), and the peak tensor memory of an AdaSAM step (tf.profile's peakBytes; target ≤ 3 GB with
- * the pruned vocabulary). Models: distilroberta-base (6 × 768, 12 heads, FFN 3072) and the small
- * preset (6 × 384, 12 heads, FFN 1536), each with the full 50,265-row vocabulary and pruned to
- * 8,000 rows. A configuration that fails (the wasm heap is at most 4 GB) reports why.
+ * ≤ 2.05), and the peak tensor memory of an AdaSAM step (tf.profile's peakBytes, the tf.memory()
+ * count; target ≤ 3 GB with the pruned vocabulary). Models: distilroberta-base (6 × 768, 12 heads,
+ * FFN 3072) and the small preset (6 × 384, 12 heads, FFN 1536), each with the full 50,265-row
+ * vocabulary and pruned to 8,000 rows.
+ *
+ * Each configuration runs in a child process of its own: a fresh wasm heap (it only grows, at most
+ * to 4 GB, so its size at the end is the configuration's high-water mark), and a configuration
+ * that exhausts it is reported with the reason instead of ending the bench. Besides wall-clock
+ * times, the process's CPU time per step: on a machine shared with other work the wall clock
+ * measures the load as much as the step (wasm runs one thread in Node, so unloaded the two agree).
  *
  * Slow (minutes per configuration on 2 cores), so `npm run bench` runs it only with `--glue`;
  * `--glue=small` or `--glue=distilroberta-base` picks one preset.
  */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { recipe } from '../src/lib/optim/config';
 import { makeRng } from '../src/lib/math/rng';
@@ -27,19 +36,34 @@ export const GLUE_LENGTH = 128;
 const FULL_VOCAB = 50265;
 const PRUNED_ROWS = 8000;
 
+/** Issue 8, item 9. */
+export const GLUE_TARGETS = { ratio: 2.05, prunedPeakBytes: 3e9 } as const;
+
 type Preset = keyof typeof PRESET_SHAPES;
 
 export interface GlueBenchCase {
   preset: Preset;
   vocab: number;
   params: number;
+  /** median wall-clock ms per step */
   amsgradMs: number;
   adasamMs: number;
   /** adasamMs / amsgradMs (target ≤ 2.05) */
   ratio: number;
-  /** peak bytes of tensors during one AdaSAM step, weights and optimizer state included */
+  /** median CPU ms of this process per step */
+  amsgradCpuMs: number;
+  adasamCpuMs: number;
+  /** adasamCpuMs / amsgradCpuMs */
+  cpuRatio: number;
+  /** peak bytes of tensors during one AdaSAM step (tf.memory's count), weights and optimizer state included */
   adasamPeakBytes: number;
+  /** the wasm heap at the end: the most it held at once, fragmentation included (at most 4 GB) */
+  heapBytes: number;
+  /** the machine's 1-minute load average when the configuration started and ended */
+  load: [number, number];
 }
+
+export type GlueBenchEntry = GlueBenchCase | { preset: Preset; vocab: number; skipped: string };
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -57,7 +81,25 @@ function randomData(rows: number, seed: number): EncodedExample[] {
   });
 }
 
+const wasmHeapBytes = (): number =>
+  (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function startWasm(): Promise<void> {
+  const choice = await pickBackend('wasm', {
+    nodeWasmDir: resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/',
+  });
+  if (choice.name !== 'wasm')
+    throw new Error(`the wasm backend did not start: ${choice.fallbacks.join('; ')}`);
+}
+
+/** One configuration, in this process. */
 async function timeOne(preset: Preset, vocabRows: number, steps: number): Promise<GlueBenchCase> {
+  const loadStart = loadavg()[0];
   const pruned = vocabRows < FULL_VOCAB;
   const data = randomData(PRUNED_ROWS - 5, 1);
   // a task whose data holds 7,995 distinct ids (+ 5 specials): the batch uses some of them
@@ -76,23 +118,25 @@ async function timeOne(preset: Preset, vocabRows: number, steps: number): Promis
     seed: 1,
     shuffle: false,
   });
-  const time = async (rho: number): Promise<{ ms: number; peak: number }> => {
+  const time = async (rho: number) => {
     const x0 = model.init(1);
     const ft = new FineTune(model, x0, data, settings(rho), vocab);
     tf.dispose(Object.values(x0));
     try {
       await ft.step(); // warm-up: kernels, first allocations
-      const times: number[] = [];
+      const wall: number[] = [];
+      const cpu: number[] = [];
       let peak = 0;
       for (let i = 0; i < steps; i++) {
-        const t0 = performance.now();
+        const [t0, c0] = [performance.now(), cpuMs()];
         const info = await tf.profile(async () => {
           await ft.step();
         });
-        times.push(performance.now() - t0);
+        wall.push(performance.now() - t0);
+        cpu.push(cpuMs() - c0);
         peak = Math.max(peak, info.peakBytes);
       }
-      return { ms: median(times), peak };
+      return { ms: median(wall), cpu: median(cpu), peak };
     } finally {
       ft.dispose();
     }
@@ -106,15 +150,47 @@ async function timeOne(preset: Preset, vocabRows: number, steps: number): Promis
     amsgradMs: Math.round(amsgrad.ms),
     adasamMs: Math.round(adasam.ms),
     ratio: Number((adasam.ms / amsgrad.ms).toFixed(3)),
+    amsgradCpuMs: Math.round(amsgrad.cpu),
+    adasamCpuMs: Math.round(adasam.cpu),
+    cpuRatio: Number((adasam.cpu / amsgrad.cpu).toFixed(3)),
     adasamPeakBytes: adasam.peak,
+    heapBytes: wasmHeapBytes(),
+    load: [Number(loadStart.toFixed(2)), Number(loadavg()[0].toFixed(2))],
   };
+}
+
+const CASE_FLAG = '--glue-case';
+const RESULT = 'GLUE-CASE ';
+
+/** One configuration in a child process; its figures, or why it has none. */
+function runCase(preset: Preset, rows: number, steps: number): Promise<GlueBenchEntry> {
+  const script = fileURLToPath(import.meta.url);
+  const args = [...process.execArgv, script, CASE_FLAG, `${preset}:${rows}:${steps}`];
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code, signal) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT));
+      if (line) return done(JSON.parse(line.slice(RESULT.length)) as GlueBenchEntry);
+      const last = err.trim().split('\n').filter(Boolean).slice(-2).join(' | ');
+      done({
+        preset,
+        vocab: rows,
+        skipped: `the process ended (${signal ?? `exit status ${code}`}) without figures: ${last}`,
+      });
+    });
+  });
 }
 
 export interface GlueBench {
   backend: string;
   batch: number;
   length: number;
-  cases: (GlueBenchCase | { preset: Preset; vocab: number; skipped: string })[];
+  targets: typeof GLUE_TARGETS;
+  cases: GlueBenchEntry[];
 }
 
 /** Every case of `presets`, each either figures or { skipped: why }. */
@@ -122,19 +198,39 @@ export async function benchGlue(
   presets: Preset[] = ['small', 'distilroberta-base'],
   steps = 2,
 ): Promise<GlueBench> {
-  const choice = await pickBackend('wasm', {
-    nodeWasmDir: resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/',
-  });
-  if (choice.name !== 'wasm')
-    throw new Error(`the wasm backend did not start: ${choice.fallbacks.join('; ')}`);
-  const cases: GlueBench['cases'] = [];
+  const cases: GlueBenchEntry[] = [];
   for (const preset of presets)
-    for (const rows of [PRUNED_ROWS, FULL_VOCAB]) {
-      try {
-        cases.push(await timeOne(preset, rows, steps));
-      } catch (e) {
-        cases.push({ preset, vocab: rows, skipped: e instanceof Error ? e.message : String(e) });
-      }
-    }
-  return { backend: 'wasm', batch: GLUE_BATCH, length: GLUE_LENGTH, cases };
+    for (const rows of [PRUNED_ROWS, FULL_VOCAB]) cases.push(await runCase(preset, rows, steps));
+  return {
+    backend: 'wasm',
+    batch: GLUE_BATCH,
+    length: GLUE_LENGTH,
+    targets: GLUE_TARGETS,
+    cases,
+  };
 }
+
+/** The child: one configuration, printed as one line; a failure (the heap exhausted) as its reason. */
+async function caseMain(spec: string): Promise<void> {
+  const [preset, rows, steps] = spec.split(':');
+  let entry: GlueBenchEntry;
+  try {
+    await startWasm();
+    entry = await timeOne(preset as Preset, Number(rows), Number(steps));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    let heap = '';
+    try {
+      heap = ` (wasm heap ${(wasmHeapBytes() / 1e9).toFixed(2)} GB of at most 4.29 GB)`;
+    } catch {
+      // the backend never started
+    }
+    entry = { preset: preset as Preset, vocab: Number(rows), skipped: why + heap };
+  }
+  process.stdout.write(RESULT + JSON.stringify(entry) + '\n');
+  process.exit(0);
+}
+
+const at = process.argv.indexOf(CASE_FLAG);
+if (at > 0 && process.argv[1] === fileURLToPath(import.meta.url))
+  void caseMain(process.argv[at + 1]);
