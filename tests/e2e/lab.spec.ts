@@ -273,10 +273,22 @@ test('after a race: the loss slice along (δ, random) with its trajectory, and t
   await expect(page.getByTestId('grid-surface-view')).toBeVisible();
   await page.getByTestId('grid-surface-view').screenshot({ path: 'test-results/lab-slice-3d.png' });
 
+  // a target above any loss is reached at the first check (iteration 20) by every batch size
+  await page.getByLabel('train to loss').fill('100');
   await page.getByLabel('iterations').fill('30');
   await page.getByTestId('lab-speedup').click();
   await expect(page.getByTestId('lab-speedup-chart')).toBeVisible({ timeout: 40_000 });
   await expect(page.getByText('b = 32', { exact: true })).toBeVisible();
+  const readout = page.getByTestId('lab-speedup-readout');
+  for (const b of [4, 8, 16, 32]) {
+    await expect(readout.locator(`tr[data-batch="${b}"] td`)).toHaveText([
+      String(b),
+      /.+/,
+      '20',
+      String(20 * b),
+      b === 4 ? '–' : '1',
+    ]);
+  }
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: 'test-results/lab-slice-speedup-cpu.png', fullPage: true });
 });

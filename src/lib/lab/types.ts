@@ -202,6 +202,10 @@ export interface SliceResult {
 export interface SpeedupCurve {
   batch: number;
   lr: number;
-  /** training loss per iteration (NaN after a divergence) */
+  /** minibatch loss per iteration (NaN after a divergence, a stop or the target reached) */
   losses: Float32Array;
+  /** loss on the training set after iteration `step`, every few iterations (with a target) */
+  checks: { step: number; trainLoss: number }[];
+  /** the first checked iteration whose training-set loss was at most the target; null: not reached */
+  reached: number | null;
 }

@@ -83,6 +83,8 @@ export interface SpeedupState {
   requestId: number;
   batches: number[];
   steps: number;
+  /** the training-set loss each batch size trains down to (null: all `steps` iterations) */
+  target: number | null;
   /** batch size now training and its iteration */
   progress: { batch: number; step: number; total: number } | null;
   curves: SpeedupCurve[] | null;
@@ -239,7 +241,12 @@ export class LabState {
     this.#client.send({ type: 'slice', requestId, run, directions, n, span });
   }
 
-  requestSpeedup(config: OptimizerConfig, batches: number[], steps: number): void {
+  requestSpeedup(
+    config: OptimizerConfig,
+    batches: number[],
+    steps: number,
+    target: number | null = null,
+  ): void {
     if (this.speedup?.progress)
       this.#client.send({ type: 'cancel', requestId: this.speedup.requestId });
     const requestId = this.#nextRequestId++;
@@ -247,6 +254,7 @@ export class LabState {
       requestId,
       batches,
       steps,
+      target,
       progress: { batch: batches[0], step: 0, total: steps },
       curves: null,
       error: null,
@@ -258,6 +266,7 @@ export class LabState {
       config: { ...config },
       batches: [...batches],
       steps,
+      ...(target === null ? {} : { target }),
     });
   }
 

@@ -462,6 +462,7 @@ export class TrainerHandlers {
         batches: m.batches,
         steps: Math.max(1, Math.floor(m.steps)),
         seed: race.seed,
+        target: Number.isFinite(m.target) ? m.target : undefined,
         shouldStop: () => this.#cancelled.has(m.requestId),
         onProgress: async (batch, step, total) => {
           if (step === total || performance.now() - last > 100) {

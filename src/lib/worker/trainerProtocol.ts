@@ -62,7 +62,8 @@ export type ToTrainer =
     }
   /**
    * The linear-speedup experiment (paper §4.3, Fig. 1): trains `config` from the same initial
-   * weights with each batch size b, lr = config.lr·√(b / batches[0]), `steps` iterations each.
+   * weights with each batch size b, lr = config.lr·√(b / batches[0]), at most `steps`
+   * iterations each; with a `target`, each stops once its training-set loss is at most it.
    */
   | {
       type: 'speedup';
@@ -70,6 +71,7 @@ export type ToTrainer =
       config: OptimizerConfig;
       batches: number[];
       steps: number;
+      target?: number;
     }
   /** Abort a running hessian/slice/speedup request. */
   | { type: 'cancel'; requestId: number }

@@ -495,6 +495,47 @@ describe('measurements', () => {
     expect(curves[0].losses).toHaveLength(5);
     expect(curves[1].losses.every(Number.isFinite)).toBe(true);
     expect(curves[0].losses[0]).not.toBe(curves[1].losses[0]); // different batches
+    expect(curves.map((c) => c.reached)).toEqual([null, null]); // no target: no checks
+    expect(curves[0].checks).toEqual([]);
+    tf.dispose(Object.values(x0));
+  });
+
+  it('speedupExperiment with a target stops each batch size at its first check at or below it', async () => {
+    const data = makeTask({ kind: 'modadd', p: 5, trainFraction: 0.6 }, 1);
+    const model = small(data);
+    const x0 = initParams(model, 1);
+    const td = tokenData(data);
+    const m = transformer(model);
+    const start = (await td.evaluate(m, x0)).trainLoss;
+    const run = (target: number) =>
+      speedupExperiment({
+        model: m,
+        data: td,
+        x0,
+        config: recipe('adasam', 'torch', { lr: 1e-2 }),
+        batches: [4, 8],
+        steps: 12,
+        seed: 1,
+        target,
+        evalEvery: 5,
+      });
+    // a target above the starting loss: reached at the first check (iteration 5)
+    const easy = await run(start + 1);
+    expect(easy.map((c) => c.reached)).toEqual([5, 5]);
+    expect(easy[0].checks).toHaveLength(1);
+    expect(Number.isNaN(easy[0].losses[5])).toBe(true); // nothing trained after it
+    // an unreachable target: checks at 5, 10 and the last iteration, never reached
+    const never = await run(-1);
+    expect(never.map((c) => c.reached)).toEqual([null, null]);
+    expect(never[1].checks.map((c) => c.step)).toEqual([5, 10, 12]);
+    expect(never[1].losses.every(Number.isFinite)).toBe(true);
+    // a target between: reached at the first check whose loss is at most it, none before
+    const losses = never[0].checks.map((c) => c.trainLoss);
+    const target = (Math.min(...losses) + Math.max(...losses)) / 2;
+    const [mid] = await run(target);
+    const first = never[0].checks.find((c) => c.trainLoss <= target)!;
+    expect(mid.reached).toBe(first.step);
+    expect(mid.checks.slice(0, -1).every((c) => c.trainLoss > target)).toBe(true);
     tf.dispose(Object.values(x0));
   });
 });
