@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import { helpText, parseGlueArgs } from '../src/lib/glue/cli';
 import { GlueInputError } from '../src/lib/glue/errors';
 import { ConfigError } from '../src/lib/optim/config';
-import { decodeLink } from '../src/lib/state/url';
 
 function fail(message: string, status = 2): never {
   process.stderr.write(`glue: ${message.split('\n')[0]}\n`);
@@ -23,14 +22,9 @@ async function main(): Promise<void> {
     process.stdout.write(helpText() + '\n');
     return;
   }
-  let runs = req.kind === 'train' ? req.runs : [];
-  if (req.kind === 'train' && req.link !== null) {
-    const { link, ignored } = decodeLink(req.link);
-    for (const i of ignored)
+  if (req.kind === 'train')
+    for (const i of req.ignored)
       process.stderr.write(`glue: ignored ${i.key}=${i.value}: ${i.reason}\n`);
-    runs = link.page === 'lab' && link.lab ? link.lab.runs : link.runs;
-    if (runs.length === 0) fail('the share link holds no optimizer');
-  }
   const { pickBackend } = await import('../src/lib/tf/backend');
   const choice = await pickBackend(req.backend, {
     nodeWasmDir: resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/',
@@ -42,7 +36,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runPredict(req)) + '\n');
     return;
   }
-  const out = await runTrain(req, runs);
+  const out = await runTrain(req, req.runs);
   process.stdout.write(JSON.stringify(req.link !== null ? out : out[0]) + '\n');
 }
 

@@ -122,6 +122,47 @@ describe('parseGlueArgs', () => {
     expect(error([...base, '#v=1&r0=sgd', '--lr', '1e-3'])).toMatch(/--lr cannot be given/);
   });
 
+  it('a GLUE page link holds the task, the race and the training settings', () => {
+    const link =
+      'http://127.0.0.1:5173/#v=1&page=glue&glue.task=RTE&glue.b=8&glue.mb=4&glue.steps=5' +
+      '&glue.sched=constant&glue.len=64&glue.drop=0&glue.seed=9&glue.ntr=100&glue.ndev=50' +
+      '&glue.prune=0&glue.r0=sam&glue.r0.lr=0.01&glue.r1=amsgrad&glue.r1.lr=2e-5&glue.model=bad//id';
+    const r = parseGlueArgs(['train', '--model', 'm', '--train', 't.tsv', '--dev', 'd.tsv', link]);
+    if (!r.ok || r.request.kind !== 'train') throw new Error(r.ok ? 'not train' : r.message);
+    const q = r.request;
+    expect(q.task).toBe(TASKS.RTE);
+    expect(q).toMatchObject({
+      link,
+      train: 't.tsv',
+      dev: 'd.tsv',
+      batch: 8,
+      microBatch: 4,
+      steps: 5,
+      schedule: 'constant',
+      maxLen: 64,
+      dropout: 0,
+      seed: 9,
+      maxTrain: 100,
+      maxDev: 50,
+      pruneVocab: false,
+      shuffle: true,
+    });
+    expect(q.runs).toEqual([
+      { family: 'sam', preset: 'paper', config: recipe('sam', 'paper', { lr: 0.01 }) },
+      { family: 'amsgrad', preset: 'paper', config: recipe('amsgrad', 'paper', { lr: 2e-5 }) },
+    ]);
+    expect(q.ignored.map((i) => i.key)).toEqual(['glue.model']);
+    // what the link holds cannot be given again; files, backend and --shuffle can
+    expect(error(['train', '--model', 'm', '--train', 't', '--batch', '4', link])).toMatch(
+      /GLUE share link already holds --batch/,
+    );
+    expect(error(['train', '--model', 'm', '--train', 't', '--task', 'MRPC', link])).toMatch(
+      /already holds --task/,
+    );
+    const cpu = parseGlueArgs(['train', '--model', 'm', '--train', 't', '--backend', 'cpu', link]);
+    expect(cpu.ok && cpu.request.kind === 'train' && cpu.request.backend).toBe('cpu');
+  });
+
   it('rejects bad input with one line naming the option', () => {
     expect(error(['serve'])).toMatch(/unknown command "serve"/);
     expect(error([...base, '--bogus', '1'])).toMatch(/unknown option --bogus/);

@@ -18,7 +18,7 @@ import {
 import { SCHEDULES, type ScheduleKind } from '../optim/schedule';
 import { OPTIMIZER_SETTINGS } from '../state/schema';
 import { describeRange, parseSetting, type Setting } from '../state/settings';
-import type { RunSpec } from '../state/url';
+import { decodeLink, type GlueLinkSettings, type Ignored, type RunSpec } from '../state/url';
 import { TASK_NAMES, taskByName, type TaskSpec } from './tasks';
 
 /** glue.md §4: lr 2e-5 for RTE and STS-B (else 1e-5); batch 32 for the large tasks (else 16). */
@@ -161,6 +161,8 @@ const TRAIN: Setting[] = [
     true,
   ),
   bool('freeze-embeddings', 'Do not train the word embedding.', false),
+  int('max-train', 'Train on the first N rows of --train only (0: all).', 0, 0),
+  int('max-dev', 'Score the first N rows of --dev only (0: all).', 0, 0),
   text(
     'save',
     'Write the fine-tuned model (config.json, model.safetensors) and optimizer.safetensors here.',
@@ -191,9 +193,9 @@ export interface TrainRequest extends CommonRequest {
   task: TaskSpec;
   train: string;
   dev: string | null;
-  /** one run per optimizer; several when a share link was given */
+  /** one run per optimizer; a share link's optimizers when one was given */
   runs: RunSpec[];
-  /** the share link whose optimizers to run (runs is then empty until it is decoded) */
+  /** the share link given, if any (the output is then an array, one object per run) */
   link: string | null;
   batch: number;
   microBatch: number;
@@ -206,8 +208,13 @@ export interface TrainRequest extends CommonRequest {
   seed: number;
   pruneVocab: boolean;
   freezeEmbeddings: boolean;
+  /** the first rows of the training / dev file only; 0: all */
+  maxTrain: number;
+  maxDev: number;
   save: string | null;
   resume: string | null;
+  /** what the share link held that was not used (the script prints it on stderr) */
+  ignored: Ignored[];
 }
 
 export type GlueRequest = { kind: 'help' } | PredictRequest | TrainRequest;
@@ -311,12 +318,22 @@ export function parseGlueArgs(argv: string[]): GlueParse {
       },
     };
   }
-  if (!task) return fail(`--task is required for train (${TASK_NAMES.join(', ')})`);
-  if (!given.has('train')) return fail('--train is required (the training file)');
   if (given.has('steps') && given.has('epochs')) return fail('give --steps or --epochs, not both');
+  if (!given.has('train')) return fail('--train is required (the training file)');
+  const decoded = link !== null ? decodeLink(link) : null;
+  if (decoded?.link.page === 'glue' && decoded.link.glue) {
+    const held = [...given.keys()].find((k) => LINK_HELD.includes(k));
+    if (held)
+      return fail(`the GLUE share link already holds --${held}; leave it out or edit the link`);
+    return {
+      ok: true,
+      request: fromGlueLink(common, values, given, link!, decoded.link.glue, decoded.ignored),
+    };
+  }
+  if (!task) return fail(`--task is required for train (${TASK_NAMES.join(', ')})`);
   const defaults = taskDefaults(task);
   let runs: RunSpec[];
-  if (link !== null) {
+  if (decoded) {
     const optimizerKeys = [...given.keys()].filter(
       (k) => k === 'optimizer' || k === 'preset' || OPTIMIZER_SETTINGS.some((s) => s.name === k),
     );
@@ -324,7 +341,9 @@ export function parseGlueArgs(argv: string[]): GlueParse {
       return fail(
         `a share link already holds the optimizers; --${optimizerKeys[0]} cannot be given with it`,
       );
-    runs = [];
+    runs =
+      decoded.link.page === 'lab' && decoded.link.lab ? decoded.link.lab.runs : decoded.link.runs;
+    if (runs.length === 0) return fail('the share link holds no optimizer');
   } else {
     const preset = values.preset as Preset;
     const family = values.optimizer as FamilyName;
@@ -368,8 +387,72 @@ export function parseGlueArgs(argv: string[]): GlueParse {
       seed: values.seed as number,
       pruneVocab: values['prune-vocab'] as boolean,
       freezeEmbeddings: values['freeze-embeddings'] as boolean,
+      maxTrain: values['max-train'] as number,
+      maxDev: values['max-dev'] as number,
       save: (given.get('save') ?? null) || null,
       resume: (given.get('resume') ?? null) || null,
+      ignored: decoded?.ignored ?? [],
     },
+  };
+}
+
+/**
+ * Options a GLUE page link (`page=glue`) holds: with such a link they come from it (decisions.md:
+ * `glue train` with a link runs every optimizer of the link, under the link's settings). Files,
+ * the backend, --shuffle (the page always shuffles) and --save/--resume stay options.
+ */
+const LINK_HELD = [
+  'task',
+  'optimizer',
+  'preset',
+  ...OPTIMIZER_SETTINGS.map((s) => s.name),
+  'batch',
+  'micro-batch',
+  'steps',
+  'epochs',
+  'warmup',
+  'schedule',
+  'dropout',
+  'seed',
+  'prune-vocab',
+  'freeze-embeddings',
+  'max-len',
+  'max-train',
+  'max-dev',
+];
+
+function fromGlueLink(
+  common: CommonRequest,
+  values: Record<string, unknown>,
+  given: Map<string, string>,
+  link: string,
+  g: GlueLinkSettings,
+  ignored: Ignored[],
+): TrainRequest {
+  return {
+    ...common,
+    kind: 'train',
+    task: taskByName(g.task)!,
+    maxLen: g.maxLen,
+    train: values.train as string,
+    dev: (given.get('dev') ?? null) || null,
+    runs: g.runs,
+    link,
+    batch: g.batch,
+    microBatch: g.microBatch > 0 ? Math.min(g.microBatch, g.batch) : g.batch,
+    steps: g.steps > 0 ? g.steps : null,
+    epochs: g.epochs,
+    warmup: g.warmup,
+    schedule: g.schedule,
+    dropout: g.dropout,
+    shuffle: values.shuffle as boolean,
+    seed: g.seed,
+    pruneVocab: g.pruneVocab,
+    freezeEmbeddings: g.freezeEmbeddings,
+    maxTrain: g.maxTrain,
+    maxDev: g.maxDev,
+    save: (given.get('save') ?? null) || null,
+    resume: (given.get('resume') ?? null) || null,
+    ignored,
   };
 }

@@ -578,8 +578,27 @@ export const LAB_VIEW_SETTINGS = [
 /** The GLUE tasks (glue.md §3), declared here for the link; lib/glue/tasks.ts holds their specs. */
 export const GLUE_TASKS = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNLI', 'RTE'] as const;
 
+/**
+ * A Hugging Face repository id, `owner/name`, by the Hub's own rule: letters, digits, '-', '_'
+ * and '.', no '--' or '..', neither part starting or ending with '-' or '.', at most 96 each.
+ * Anything else in a link is dropped (decisions.md: a model id is kept only if it matches).
+ */
+export const HUB_ID =
+  /^(?!.*(?:--|\.\.))[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?\/[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
+
 /** What the GLUE page fine-tunes on and how (never data or weights: those stay on the machine). */
 export const GLUE_SETTINGS = [
+  {
+    kind: 'text',
+    name: 'model',
+    url: 'glue.model',
+    label: 'model (Hub id)',
+    help: 'The Hugging Face model the race was made with (owner/name); its files are chosen or downloaded, never carried by the link.',
+    default: 'distilbert/distilroberta-base',
+    pattern: HUB_ID,
+    patternHelp: 'a Hugging Face id owner/name',
+    maxLength: 193,
+  },
   {
     kind: 'enum',
     name: 'task',
@@ -595,6 +614,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.b',
     label: 'batch size',
     help: 'Rows per optimizer step (glue.md §4: 16, or 32 for QQP, MNLI, QNLI, SST-2).',
+    unit: 'rows',
     default: 16,
     min: 1,
     max: 512,
@@ -605,6 +625,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.mb',
     label: 'micro-batch',
     help: 'Rows per gradient pass; fewer than the batch accumulates gradients (the same step, less memory). 0: the whole batch.',
+    unit: 'rows',
     default: 0,
     min: 0,
     max: 512,
@@ -615,6 +636,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.steps',
     label: 'steps',
     help: 'Optimizer steps per run; 0: as many as the epochs below take.',
+    unit: 'steps',
     default: 0,
     min: 0,
     max: 1000000,
@@ -625,6 +647,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.ep',
     label: 'epochs',
     help: 'Passes over the training rows when steps is 0.',
+    unit: 'epochs',
     default: 3,
     min: 1,
     max: 100,
@@ -644,6 +667,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.warm',
     label: 'warm-up share',
     help: 'Share of the steps spent warming up (linear schedule).',
+    unit: '(share of the steps)',
     default: 0.06,
     min: 0,
     max: 1,
@@ -655,6 +679,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.len',
     label: 'max length',
     help: 'Longest encoded pair in tokens, special tokens included (longest-first truncation).',
+    unit: 'tokens',
     default: 128,
     min: 8,
     max: 512,
@@ -665,6 +690,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.drop',
     label: 'dropout',
     help: 'Every dropout rate of the model; both SAM passes of a step share one mask.',
+    unit: '(probability of dropping a unit)',
     default: 0.1,
     min: 0,
     max: 0.9,
@@ -675,6 +701,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.ntr',
     label: 'training rows (cap)',
     help: 'Train on the first N rows of the training file only; 0: all of them.',
+    unit: 'rows',
     default: 0,
     min: 0,
     max: 10000000,
@@ -685,6 +712,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.ndev',
     label: 'dev rows (cap)',
     help: 'Score on the first N rows of the dev file only (a fixed subset); 0: all of them.',
+    unit: 'rows',
     default: 0,
     min: 0,
     max: 10000000,
@@ -695,6 +723,7 @@ export const GLUE_SETTINGS = [
     url: 'glue.eval',
     label: 'evaluate every',
     help: 'Steps between dev evaluations (also at the start and the end).',
+    unit: 'steps',
     default: 50,
     min: 1,
     max: 100000,

@@ -55,7 +55,16 @@ export interface Vec2Setting extends Base<'vec2', [number, number] | null> {
   max: number;
 }
 
-export type Setting = NumberSetting | IntSetting | BoolSetting | EnumSetting | Vec2Setting;
+/** Free text held to a strict pattern (a Hub model id); the empty text is always allowed. */
+export interface TextSetting extends Base<'text', string> {
+  pattern: RegExp;
+  /** the pattern in words, for messages */
+  patternHelp: string;
+  maxLength: number;
+}
+
+export type Setting =
+  NumberSetting | IntSetting | BoolSetting | EnumSetting | Vec2Setting | TextSetting;
 export type SettingValue = number | boolean | string | [number, number] | null;
 
 /** The type of one row's value: an enum's own values, a number, a boolean or a point. */
@@ -67,7 +76,9 @@ export type ValueOf<R extends Setting> = R extends { kind: 'enum'; values: reado
       ? boolean
       : R extends { kind: 'vec2' }
         ? [number, number] | null
-        : never;
+        : R extends { kind: 'text' }
+          ? string
+          : never;
 
 /** The settings object a table of rows describes: one field per row, named and typed by it. */
 export type ValuesOf<Rows extends readonly Setting[]> = {
@@ -111,6 +122,8 @@ export function describeRange(s: Setting): string {
       return `one of ${s.values.join(', ')}`;
     case 'vec2':
       return `two numbers "a,b" in [${s.min}, ${s.max}], or empty`;
+    case 'text':
+      return `${s.patternHelp}, or empty`;
   }
 }
 
@@ -138,6 +151,11 @@ export function fitsSetting(s: Setting, value: unknown): boolean {
           value.length === 2 &&
           value.every((x) => typeof x === 'number' && Number.isFinite(x) && inRange(s, x)))
       );
+    case 'text':
+      return (
+        typeof value === 'string' &&
+        (value === '' || (value.length <= s.maxLength && s.pattern.test(value)))
+      );
   }
 }
 
@@ -159,6 +177,7 @@ function readText(s: Setting, text: string): SettingValue | undefined {
       if (text === 'false' || text === '0') return false;
       return undefined;
     case 'enum':
+    case 'text':
       return text;
     case 'vec2': {
       // empty: no point of its own (e.g. a landscape's default start)

@@ -18,7 +18,7 @@ import { loadTokenizer, loadTokenizerFromVocabMerges, type GlueTokenizer } from 
 import { ConfigError, validateConfig } from '../optim/config';
 import type { Schedule } from '../optim/schedule';
 import { pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
-import { encodeRows, headOf, metricsOf } from '../tf/glue/examples';
+import { encodeRows, firstRows, headOf, metricsOf } from '../tf/glue/examples';
 import { stepsPerEpoch } from '../tf/glue/order';
 import { createRun, type Run } from '../tf/glue/run';
 import type { EncodedExample } from '../tf/roberta/batch';
@@ -87,9 +87,6 @@ const summaryOf = (d: GlueData): DataSummary => ({
   labelled: d.labelled,
   skipped: d.skipped,
 });
-
-/** The first `cap` rows (0: all): a fixed subset, the same on every run and in the command. */
-const capped = <T>(rows: T[], cap: number): T[] => (cap > 0 ? rows.slice(0, cap) : rows);
 
 /** What every run of a race shares: the opened files and the encoded rows. */
 interface Prepared {
@@ -276,16 +273,14 @@ export class GlueHandlers {
         `${trainFile.name}: has rows without labels (a test split?): they cannot be trained on`,
       );
     const devData = files.dev ? await readData(files.dev, task) : null;
-    const trainRows = capped(trainData.examples, s.maxTrain);
-    const devRows = devData ? capped(devData.examples, s.maxDev) : [];
-    const total = trainRows.length + devRows.length;
+    const trainRows = firstRows(trainData, s.maxTrain);
+    const devRows = devData ? firstRows(devData, s.maxDev) : null;
+    const total = trainRows.examples.length + (devRows?.examples.length ?? 0);
     const progress = (done: number) =>
       this.#d.post({ type: 'progress', phase: 'tokenizing', done, total });
-    const train = encodeRows(tokenizer, { ...trainData, examples: trainRows }, s.maxLen, progress);
-    const dev = devData
-      ? encodeRows(tokenizer, { ...devData, examples: devRows }, s.maxLen, (d) =>
-          progress(trainRows.length + d),
-        )
+    const train = encodeRows(tokenizer, trainRows, s.maxLen, progress);
+    const dev = devRows
+      ? encodeRows(tokenizer, devRows, s.maxLen, (d) => progress(train.length + d))
       : [];
     progress(total);
     const order = { rows: train.length, batch: s.batch, shuffle: true, seed: s.seed };
@@ -295,16 +290,13 @@ export class GlueHandlers {
       warmup: s.schedule === 'linear' ? s.warmup : 0,
       steps,
     };
-    const devScored: GlueData | null = devData
-      ? { ...devData, examples: devRows, labelled: devRows.filter((e) => e.label !== -1).length }
-      : null;
     return {
       config,
       weights,
       weightsName: files.weights!.name,
       train,
       dev,
-      devData: devScored,
+      devData: devRows,
       schedule,
       trainTotal: trainData.examples.length,
       devTotal: devData?.examples.length ?? 0,

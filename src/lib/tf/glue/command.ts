@@ -27,7 +27,7 @@ import { loadWeights, shapeFromConfig } from '../roberta/load';
 import { RobertaModel } from '../roberta/model';
 import { pruneVocab } from '../roberta/vocab';
 import { stateFile, weightsFile } from './checkpoint';
-import { encodeRows, headOf, metricsOf, predictionsOf } from './examples';
+import { encodeRows, firstRows, headOf, metricsOf, predictionsOf } from './examples';
 import { predictRows, type StepRecord } from './finetune';
 import { stepsPerEpoch } from './order';
 import { createRun } from './run';
@@ -125,8 +125,10 @@ export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<obje
   const devData = req.dev ? await readData(req.dev, req.task) : null;
   if (trainData.labelled < trainData.examples.length)
     fail(req.train, 'has rows without labels (a test split?): they cannot be trained on');
-  const train = encodeRows(tokenizer, trainData, req.maxLen);
-  const dev = devData ? encodeRows(tokenizer, devData, req.maxLen) : [];
+  const trainRows = firstRows(trainData, req.maxTrain);
+  const devRows = devData ? firstRows(devData, req.maxDev) : null;
+  const train = encodeRows(tokenizer, trainRows, req.maxLen);
+  const dev = devRows ? encodeRows(tokenizer, devRows, req.maxLen) : [];
   const order = { rows: train.length, batch: req.batch, shuffle: req.shuffle, seed: req.seed };
   const T = req.steps ?? req.epochs * stepsPerEpoch(order);
   const schedule: Schedule = {
@@ -136,7 +138,7 @@ export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<obje
   };
   const out: object[] = [];
   for (const spec of runs)
-    out.push(await trainOne(req, spec.config, schedule, train, dev, devData));
+    out.push(await trainOne(req, spec.config, schedule, train, dev, devRows));
   return out;
 }
 
@@ -212,6 +214,8 @@ async function trainOne(
           seed: req.seed,
           pruneVocab: req.pruneVocab,
           freezeEmbeddings: req.freezeEmbeddings,
+          maxTrain: req.maxTrain,
+          maxDev: req.maxDev,
         },
         status,
         steps,

@@ -16,6 +16,16 @@ export const headOf = (task: TaskSpec): TaskHead => ({
   regression: task.labels === null,
 });
 
+/**
+ * The first `cap` rows of a file (0: all): the page's and the command's cap on training rows and
+ * fixed dev subset (glue.md §4), the same rows everywhere.
+ */
+export function firstRows(data: GlueData, cap: number): GlueData {
+  if (cap <= 0 || cap >= data.examples.length) return data;
+  const examples = data.examples.slice(0, cap);
+  return { ...data, examples, labelled: examples.filter((e) => e.label !== -1).length };
+}
+
 /** Every row of `data` framed as `<s> A </s></s> B </s>` and truncated to maxLen, with its label. */
 export function encodeRows(
   tokenizer: GlueTokenizer,
