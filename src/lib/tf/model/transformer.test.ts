@@ -72,6 +72,45 @@ describe('transformer', () => {
     tf.dispose([...Object.values(p), a, changed]);
   });
 
+  it('the classify head (last block for the last position only) equals the full computation', async () => {
+    // oracle: the LM head without the causal mask computes every position of every block; its
+    // last position is the classify head's output (same weights: classes = vocab)
+    const s = { ...base, head: 'classify' as const, dropout: 0.2 };
+    const p = initParams(s, 4);
+    const x = tokens(3, 8, 11, 2);
+    const masks = makeDropoutMasks(s, 3, 1, 2)!;
+    const c = tf.randomNormal([3, 11], 0, 1, 'float32', 7); // a loss that weighs every logit
+    const full = (q: typeof p) =>
+      tf
+        .slice(
+          forward(q, x, { ...s, head: 'lm' }, { causal: false, dropoutMasks: masks }),
+          [0, 7, 0],
+          [3, 1, 11],
+        )
+        .reshape([3, 11]);
+    const last = (q: typeof p) => forward(q, x, s, { dropoutMasks: masks });
+    const keys = Object.keys(p);
+    const gradOf = (f: typeof full) =>
+      tf.grads((...ts: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(Object.fromEntries(keys.map((k, i) => [k, ts[i]]))), c)),
+      )(keys.map((k) => p[k]));
+    const close = async (a: tf.Tensor, b: tf.Tensor, what: string) => {
+      const [av, bv] = [await a.data(), await b.data()];
+      expect(av.length, what).toBe(bv.length);
+      for (let i = 0; i < av.length; i++)
+        expect(Math.abs(av[i] - bv[i]), `${what}[${i}]`).toBeLessThanOrEqual(
+          1e-6 + 1e-5 * Math.abs(bv[i]),
+        );
+    };
+    await close(last(p), full(p), 'logits');
+    const [gl, gf] = [gradOf(last), gradOf(full)];
+    for (const [i, k] of keys.entries()) await close(gl[i], gf[i], k);
+    expect(Math.max(...(await gf[keys.indexOf('block1.mlp.w1')].abs().data()))).toBeGreaterThan(
+      1e-4,
+    );
+    tf.dispose([...Object.values(p), x, c, ...gl, ...gf]);
+  });
+
   it('initialises from the seed: same seed, same weights; another seed, other weights', async () => {
     const a = initParams(base, 5);
     const b = initParams(base, 5);

@@ -132,25 +132,41 @@ function causalMask(T: number): tf.Tensor2D {
   return tf.mul(tf.sub(1, lower), -1e9) as tf.Tensor2D; // [T, T]
 }
 
+/** The last position of x [B, T, D] → [B, 1, D]. */
+const lastPosition = (x: tf.Tensor3D): tf.Tensor3D => {
+  const [B, T, D] = x.shape;
+  return tf.slice(x, [0, T - 1, 0], [B, 1, D]);
+};
+
+/**
+ * Multi-head self-attention of x [B, T, D]. With `lastOnly`, only the last position's query is
+ * answered ([B, 1, D] out; its keys and values still come from every position).
+ */
 function attention(
   x: tf.Tensor3D,
   p: TensorMap,
   pre: string,
   heads: number,
   causal: boolean,
+  lastOnly: boolean,
 ): tf.Tensor3D {
   const [B, T, D] = x.shape;
+  const Tq = lastOnly ? 1 : T;
   const dh = D / heads;
   const qkv = dense(x, p[`${pre}.wqkv`], p[`${pre}.bqkv`]); // [B, T, 3D]
-  const split = (t: tf.Tensor) =>
-    tf.transpose(tf.reshape(t, [B, T, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, dh]
-  const [q, k, v] = tf.split(qkv, 3, 2).map(split); // [B, H, T, dh] each
-  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)) as tf.Tensor4D; // [B, H, T, T]
-  if (causal) scores = tf.add(scores, causalMask(T)); // [B, H, T, T]
-  const weights = tf.softmax(scores, -1); // [B, H, T, T]
-  const out = tf.matMul(weights, v); // [B, H, T, dh]
-  const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B, T, D]) as tf.Tensor3D; // [B, T, D]
-  return dense(merged, p[`${pre}.wo`], p[`${pre}.bo`]); // [B, T, D]
+  const split = (t: tf.Tensor3D) =>
+    tf.transpose(tf.reshape(t, [B, t.shape[1], heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, dh]
+  const [qAll, k, v] = tf.split(qkv, 3, 2) as tf.Tensor3D[]; // [B, T, D] each
+  const q = split(lastOnly ? lastPosition(qAll) : qAll); // [B, H, Tq, dh]
+  let scores = tf.mul(tf.matMul(q, split(k), false, true), 1 / Math.sqrt(dh)) as tf.Tensor4D; // [B, H, Tq, T]
+  if (causal) {
+    const rows = lastOnly ? tf.slice(causalMask(T), [T - 1, 0], [1, T]) : causalMask(T); // [Tq, T]
+    scores = tf.add(scores, rows); // [B, H, Tq, T]
+  }
+  const weights = tf.softmax(scores, -1); // [B, H, Tq, T]
+  const out = tf.matMul(weights, split(v)); // [B, H, Tq, dh]
+  const merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B, Tq, D]) as tf.Tensor3D; // [B, Tq, D]
+  return dense(merged, p[`${pre}.wo`], p[`${pre}.bo`]); // [B, Tq, D]
 }
 
 function mlp(x: tf.Tensor3D, p: TensorMap, pre: string): tf.Tensor3D {
@@ -185,25 +201,28 @@ export function forward(
   let h = tf.add(emb, pos) as tf.Tensor3D; // [B, T, D]
   for (let l = 0; l < s.layers; l++) {
     const b = `block${l}`;
+    // The classify head reads only the last position, and in the last block nothing mixes
+    // positions after the attention: its query, attention output, MLP and the final LayerNorm run
+    // for the last position alone (Tl = 1), the same values as computed for every position.
+    const lastOnly = s.head === 'classify' && l === s.layers - 1;
+    const mask = (m: tf.Tensor3D) => (lastOnly ? lastPosition(m) : m); // [B, Tl, D]
     let a = attention(
       layerNorm(h, params[`${b}.ln1.g`], params[`${b}.ln1.b`]),
       params,
       `${b}.attn`,
       s.heads,
       causal,
-    ); // [B, T, D]
-    if (masks) a = tf.mul(a, masks.attn[l]); // [B, T, D]
-    h = tf.add(h, a); // [B, T, D]
-    let m = mlp(layerNorm(h, params[`${b}.ln2.g`], params[`${b}.ln2.b`]), params, `${b}.mlp`); // [B, T, D]
-    if (masks) m = tf.mul(m, masks.mlp[l]); // [B, T, D]
-    h = tf.add(h, m); // [B, T, D]
+      lastOnly,
+    ); // [B, Tl, D]
+    if (masks) a = tf.mul(a, mask(masks.attn[l])); // [B, Tl, D]
+    h = tf.add(lastOnly ? lastPosition(h) : h, a); // [B, Tl, D]
+    let m = mlp(layerNorm(h, params[`${b}.ln2.g`], params[`${b}.ln2.b`]), params, `${b}.mlp`); // [B, Tl, D]
+    if (masks) m = tf.mul(m, mask(masks.mlp[l])); // [B, Tl, D]
+    h = tf.add(h, m); // [B, Tl, D]
   }
-  h = layerNorm(h, params['lnf.g'], params['lnf.b']); // [B, T, D]
+  h = layerNorm(h, params['lnf.g'], params['lnf.b']); // [B, Tl, D]
   if (s.head === 'classify') {
-    const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, s.dModel]), [
-      B,
-      s.dModel,
-    ]) as tf.Tensor2D; // [B, D]
+    const last = tf.reshape(lastPosition(h), [B, s.dModel]) as tf.Tensor2D; // [B, D]
     return tf.add(tf.matMul(last, params['head.w'] as tf.Tensor2D), params['head.b']); // [B, C]
   }
   return dense(h, params['head.w'], params['head.b']); // [B, T, C]
