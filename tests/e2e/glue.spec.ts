@@ -127,6 +127,20 @@ test('a 3-step race on wasm gives the glue command’s losses; axe finds nothing
   await expect(page.getByTestId('glue-prepared')).toContainText('vocabulary pruned');
   await expect(page.getByTestId('glue-final')).toHaveCount(2);
   await expect(page.getByTestId('glue-compare')).toContainText('AdaSAM − AMSGrad here');
+  // the CSV export holds every x_t of both runs: 3 losses and the dev scores at t = 0 and 3
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('glue-export-csv').click(),
+  ]);
+  expect(file.suggestedFilename()).toBe('glue-MRPC-curves.csv');
+  const csv = readFileSync(await file.path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(csv[0]).toBe('optimizer,t,gradEvals,lr,loss,sNorm,lossPerturbed,f1,accuracy');
+  expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(
+    ['AdaSAM', 'AMSGrad'].flatMap((o) => [0, 1, 2, 3].map((t) => `${o},${t}`)),
+  );
+  expect(Number(csv[1].split(',')[4])).toBe(g.steps[0][0].loss);
   await page.screenshot({ path: `${SHOTS}/after-race.png`, fullPage: true });
   await expectNoSeriousAxe(page, 'the GLUE page after a race');
 });
