@@ -10,6 +10,7 @@ import {
   detmathBits,
   LAB_LINK,
   LINKS_2D,
+  LINKS_2D_V2,
   PINS_DIR,
   RNG_SEEDS,
   rngPin,
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
   write(
     'links-v1.json',
     LINKS_2D.map((link) => ({ link, output: trace2d(link) })),
+  );
+  write(
+    'links-v2.json',
+    LINKS_2D_V2.map((link) => ({ link, output: trace2d(link) })),
   );
   const { traceLab } = await import('../src/lib/tf/traceLab');
   const alice = readFileSync(new URL('../static/texts/alice.txt', import.meta.url), 'utf8');

@@ -8,6 +8,7 @@ import { ravine } from './ravine';
 import { bumpyBowl } from './bumpyBowl';
 
 export type { Landscape, Minimum } from './types';
+export { lowestMinimum } from './types';
 
 /** Every built-in landscape, in menu order. Adding one here adds it to the URL, the page and `trace`. */
 export const LANDSCAPES: readonly Landscape[] = [

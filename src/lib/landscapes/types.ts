@@ -34,3 +34,9 @@ export function valueAndGradOf(land: Landscape): (x: Vec) => { loss: number; gra
     ? (x) => land.valueAndGrad!(x)
     : (x) => ({ loss: land.f(x), grad: land.grad(x) });
 }
+
+/** f*, the lowest value among the declared minima (what a log loss axis measures from), or null. */
+export function lowestMinimum(land: Landscape): number | null {
+  if (land.minima.length === 0) return null;
+  return Math.min(...land.minima.map((m) => land.f([...m.x])));
+}

@@ -102,15 +102,23 @@ describe('ExplainerState: runs', () => {
 });
 
 describe('ExplainerState: scene', () => {
-  it('a landscape switch resets x₀ to that landscape’s own start, and back to the race’s', () => {
+  it('a landscape switch moves x₀ to that landscape’s recommended start, and back to the race’s', () => {
     ex.setStart([0.2, -0.1]);
     expect(link.scene.x0).toEqual([0.2, -0.1]);
     ex.setScene({ problem: 'rosenbrock' });
     expect(link.scene.problem).toBe('rosenbrock');
-    expect(link.scene.x0).toBeNull();
     expect(ex.x0).toEqual(getLandscape('rosenbrock')!.x0);
+    ex.setScene({ problem: 'himmelblau' });
+    expect(ex.x0).toEqual([1, -1]);
     ex.setScene({ problem: 'wells' });
     expect(link.scene.x0).toEqual([-0.5, 0.3]);
+  });
+
+  it('a landscape switch brings the new landscape’s γ and steps unless the user changed them', () => {
+    ex.setKnob(0, 'lr', 0.01);
+    ex.setScene({ problem: 'rosenbrock' });
+    expect(link.scene.steps).toBe(1000);
+    expect(link.runs.map((r) => r.config.lr)).toEqual([0.01, 0.05, 0.0015, 0.05]);
   });
 
   it('the same landscape again, or another setting, keeps x₀', () => {

@@ -23,6 +23,7 @@ import type { StepRecord, VecRun } from '../optim/run';
 import type { Vec } from '../math/vec';
 import { runScene } from '../trace/trace';
 import { MAX_RUNS } from '../state/schema';
+import { switchLandscape } from '../state/landscapeSwitch';
 import {
   defaultStart,
   type PlaygroundLink,
@@ -169,15 +170,16 @@ export class ExplainerState {
   }
 
   setScene(patch: Partial<SceneSettings>) {
+    // A new landscape brings its recommended settings (start, steps, γ, ρ, loss axis), except
+    // those the user changed (state/landscapeSwitch.ts).
+    if (patch.problem !== undefined && patch.problem !== this.link.scene.problem) {
+      const { problem, ...rest } = patch;
+      const switched = switchLandscape($state.snapshot(this.link) as PlaygroundLink, problem);
+      if (Object.keys(rest).length === 0) return this.#onchange(switched);
+      this.#onchange({ ...switched, scene: { ...switched.scene, ...rest } });
+      return;
+    }
     const scene = { ...(this.link.scene as SceneSettings), ...patch };
-    // A new landscape brings its own start: the link's default on the default landscape, else the
-    // landscape's own, written out (an empty x0 would mean "the default", which is a wells point).
-    if (
-      patch.problem !== undefined &&
-      patch.problem !== this.link.scene.problem &&
-      patch.x0 === undefined
-    )
-      scene.x0 = this.startOf(patch.problem);
     this.#emit({
       scene,
       view: {

@@ -1,10 +1,14 @@
 /**
- * The state a page opens with when the link says nothing: the paper's story on `wells`
- * (landscapes/race.ts): plain descent and AMSGrad settle in the sharp well, AdaSAM leaves for the
- * flat one.
+ * The state a page opens with when the link says nothing, for each link version.
+ *
+ * Version 1: the paper's story on `wells` (landscapes/race.ts DEFAULT_RACE) is the race on every
+ * landscape, with γ = 0.05; the start is the race's on wells and the landscape's own elsewhere.
+ * Version 2: each landscape's recommended settings (landscapes/recommended.ts) are its defaults:
+ * the same four runs with the landscape's γ and ρ, its steps, its start and its loss axis.
  */
-import { recipe } from '../optim/config';
+import { recipe, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
 import { DEFAULT_RACE } from '../landscapes/race';
+import { RACE_FAMILIES, recommendedConfig, recommendedFor } from '../landscapes/recommended';
 import {
   GLUE_SETTINGS,
   GLUE_VIEW_SETTINGS,
@@ -12,9 +16,17 @@ import {
   LAB_VIEW_SETTINGS,
   SCENE_SETTINGS,
   VIEW_SETTINGS,
+  type LinkVersion,
 } from './schema';
 import { defaultsOf } from './settings';
-import type { GlueLinkSettings, LabLinkSettings, PlaygroundLink } from './url';
+import type {
+  GlueLinkSettings,
+  LabLinkSettings,
+  PlaygroundLink,
+  RunSpec,
+  SceneSettings,
+  ViewSettings,
+} from './url';
 
 /**
  * The lab's settings are its rows' defaults. Its race (AdaSAM vs AMSGrad vs SAM vs SGD) on
@@ -55,24 +67,74 @@ export const DEFAULT_GLUE: GlueLinkSettings = {
   ],
 };
 
-/** Every default comes from the settings table; the race is the landscapes' DEFAULT_RACE. */
-export const DEFAULT_LINK: PlaygroundLink = {
-  page: '2d',
+/** What a link of one version means, on one landscape, for every setting it leaves out. */
+export interface LinkDefaults {
+  scene: SceneSettings;
+  /** the view's defaults; anatomyRun is the race's (url.ts defaultAnatomyRun) */
+  view: ViewSettings;
+  runs: RunSpec[];
+  /** the knobs of a run the link names only by family and preset */
+  runBase(family: FamilyName, preset: Preset): OptimizerConfig;
+}
+
+const V1_RUNS: RunSpec[] = DEFAULT_RACE.runs.map((r) => ({
+  family: r.family,
+  preset: r.preset,
+  config: recipe(r.family, r.preset, r.overrides),
+}));
+
+const adasamIndex = (runs: readonly RunSpec[]) =>
+  Math.max(
+    0,
+    runs.findIndex((r) => r.family === 'adasam'),
+  );
+
+function v1Defaults(problem: string): LinkDefaults {
   // the race's start, not the landscape's own: the story needs (−0.5, 0.3) on wells
-  scene: {
-    ...defaultsOf(SCENE_SETTINGS),
-    x0: [...DEFAULT_RACE.x0] as [number, number],
-  },
-  // the step anatomy opens on the race's AdaSAM run (url.ts defaultAnatomyRun)
-  view: {
-    ...defaultsOf(VIEW_SETTINGS),
-    anatomyRun: DEFAULT_RACE.runs.findIndex((r) => r.family === 'adasam'),
-  },
-  runs: DEFAULT_RACE.runs.map((r) => ({
-    family: r.family,
-    preset: r.preset,
-    config: recipe(r.family, r.preset, r.overrides),
-  })),
+  const x0: [number, number] | null =
+    problem === DEFAULT_RACE.landscape ? [...DEFAULT_RACE.x0] : null;
+  return {
+    scene: { ...defaultsOf(SCENE_SETTINGS), problem, x0 },
+    view: { ...defaultsOf(VIEW_SETTINGS), anatomyRun: adasamIndex(V1_RUNS) },
+    runs: V1_RUNS.map((r) => ({ ...r, config: { ...r.config } })),
+    runBase: (family, preset) => recipe(family, preset),
+  };
+}
+
+function v2Defaults(problem: string): LinkDefaults {
+  const r = recommendedFor(problem);
+  const runs: RunSpec[] = RACE_FAMILIES.map((family) => ({
+    family,
+    preset: 'paper',
+    config: recommendedConfig(problem, family, 'paper'),
+  }));
+  return {
+    scene: { ...defaultsOf(SCENE_SETTINGS), problem, steps: r.steps, x0: [...r.x0] },
+    view: { ...defaultsOf(VIEW_SETTINGS), anatomyRun: adasamIndex(runs), logLoss: r.logLoss },
+    runs,
+    runBase: (family, preset) => recommendedConfig(problem, family, preset),
+  };
+}
+
+/** The defaults of a link of `version` on `problem` (fresh objects: callers may change them). */
+export const linkDefaults = (version: LinkVersion, problem: string): LinkDefaults =>
+  version === 1 ? v1Defaults(problem) : v2Defaults(problem);
+
+const linkOf = (d: LinkDefaults): PlaygroundLink => ({
+  page: '2d',
+  scene: d.scene,
+  view: d.view,
+  runs: d.runs,
   lab: DEFAULT_LAB,
   glue: DEFAULT_GLUE,
-};
+});
+
+/** The page a bare link opens: version 2's defaults on the default landscape. */
+export const DEFAULT_LINK: PlaygroundLink = linkOf(
+  linkDefaults(2, defaultsOf(SCENE_SETTINGS).problem),
+);
+
+/** What a bare version-1 link (`#v=1`) opens. */
+export const DEFAULT_LINK_V1: PlaygroundLink = linkOf(
+  linkDefaults(1, defaultsOf(SCENE_SETTINGS).problem),
+);

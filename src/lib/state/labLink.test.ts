@@ -26,10 +26,11 @@ const withLab = (lab: Partial<LabLinkSettings>): PlaygroundLink => ({
 
 describe('lab link codec', () => {
   it('fills in the lab defaults when the link says nothing, and writes nothing for them', () => {
-    const { link, ignored } = decodeLink('#v=1&page=lab');
+    const { link, ignored } = decodeLink('#v=2&page=lab');
     expect(ignored).toEqual([]);
     expect(link.lab).toEqual(DEFAULT_LAB);
-    expect(encodeLink(link)).toBe('v=1&page=lab');
+    expect(encodeLink(link)).toBe('v=2&page=lab');
+    expect(decodeLink('#v=1&page=lab').link.lab).toEqual(DEFAULT_LAB);
   });
 
   it('a link without a lab field encodes like one with the defaults', () => {
@@ -117,7 +118,7 @@ describe('lab link codec', () => {
   });
 
   it('leaves the 2-D page decoding as it was', () => {
-    const text = 'v=1&land=rosenbrock&T=50&r0=adasam&r0.lr=0.01';
+    const text = 'v=2&land=rosenbrock&T=50&r0=adasam&r0.lr=0.01';
     const { link, ignored } = decodeLink('#' + text);
     expect(ignored).toEqual([]);
     expect(link.scene.problem).toBe('rosenbrock');

@@ -12,8 +12,16 @@ import { DEFAULT_STOCHASTIC } from '../landscapes/stochastic';
 import { BACKEND_NAMES, TASK_KINDS } from '../lab/types';
 import type { Setting } from './settings';
 
-/** Version written into every link as `v=`; bump it and migrate in url.ts when a key changes meaning. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version written into every link as `v=`; bump it and migrate in url.ts when a key changes meaning.
+ * 1: one race and γ for every landscape. 2: each landscape's recommended settings are its defaults
+ * (landscapes/recommended.ts); version-1 links are still read with version 1's defaults.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Every link version the decoder reads. */
+export const LINK_VERSIONS = [1, 2] as const;
+export type LinkVersion = (typeof LINK_VERSIONS)[number];
 
 /** At most this many optimizers race on one page. */
 export const MAX_RUNS = 8;
@@ -292,6 +300,14 @@ export const VIEW_SETTINGS = [
     default: 5,
     min: 0,
     max: 5,
+  },
+  {
+    kind: 'bool',
+    name: 'logLoss',
+    url: 'ylog',
+    label: 'log loss axis',
+    help: 'Plot how far each run is above the lowest minimum, log₁₀(f − f*), so slow progress near the minimum stays visible.',
+    default: false,
   },
 ] as const satisfies readonly Setting[];
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
-import { DEFAULT_LINK } from './defaults';
+import { DEFAULT_LINK, DEFAULT_LINK_V1, linkDefaults } from './defaults';
 import { MAX_RUNS, OPTIMIZER_SETTINGS, SCHEMA_VERSION } from './schema';
 import {
   decodeLink,
@@ -71,17 +71,23 @@ describe('encodeLink / decodeLink', () => {
     expect(decoded.link).toEqual(link);
   });
 
-  it('without x0 a link starts where the page would: the opening race’s start on wells, the landscape’s own elsewhere', () => {
-    const rosenbrock = withRuns(DEFAULT_LINK.runs, { problem: 'rosenbrock', x0: null });
-    expect(encodeLink(rosenbrock)).toBe('v=1&land=rosenbrock');
+  it('a landscape’s recommended settings encode to just its name; without x0 a link starts at the recommended start', () => {
+    const d = linkDefaults(SCHEMA_VERSION, 'rosenbrock');
+    const rosenbrock: PlaygroundLink = {
+      ...DEFAULT_LINK,
+      scene: d.scene,
+      view: d.view,
+      runs: d.runs,
+    };
+    expect(encodeLink(rosenbrock)).toBe(`v=${SCHEMA_VERSION}&land=rosenbrock`);
     expect(decodeLink(encodeLink(rosenbrock))).toEqual({ link: rosenbrock, ignored: [] });
-    expect(decodeLink('land=wells').link.scene.x0).toEqual(DEFAULT_LINK.scene.x0);
+    expect(decodeLink('land=wells').link.scene.x0).toEqual([-0.5, 0.3]);
     // wells from its own (spec) start: an explicit empty x0
     const wellsOwn = withRuns(DEFAULT_LINK.runs, { problem: 'wells', x0: null });
-    expect(encodeLink(wellsOwn)).toBe('v=1&x0=');
+    expect(encodeLink(wellsOwn)).toBe(`v=${SCHEMA_VERSION}&x0=`);
     expect(decodeLink(encodeLink(wellsOwn))).toEqual({ link: wellsOwn, ignored: [] });
     // a malformed x0 falls back to the same default
-    expect(decodeLink('land=quadratic&x0=1,2,3').link.scene.x0).toBeNull();
+    expect(decodeLink('land=quadratic&x0=1,2,3').link.scene.x0).toEqual([-2, 1]);
   });
 
   it('the step anatomy shows the race’s AdaSAM run unless the link names another', () => {
@@ -94,12 +100,17 @@ describe('encodeLink / decodeLink', () => {
     const tooFar = decodeLink('r0=sgd&r1=adasam&ar=5');
     expect(tooFar.link.view.anatomyRun).toBe(1);
     expect(tooFar.ignored.map((i) => i.key)).toEqual(['ar']);
-    expect(encodeLink(decodeLink('r0=sgd&r1=adasam').link)).toBe('v=1&r0=sgd&r1=adasam');
+    expect(encodeLink(decodeLink('r0=sgd&r1=adasam').link)).toBe(
+      `v=${SCHEMA_VERSION}&r0=sgd&r1=adasam`,
+    );
   });
 
-  it('omits knobs equal to the run’s recipe and presets equal to paper', () => {
-    const text = encodeLink(withRuns([runSpec('adasam', 'paper', { lr: 0.05 })]));
-    expect(text).toBe('v=1&r0=adasam&r0.lr=0.05');
+  it('omits knobs equal to the landscape’s defaults for the run and presets equal to paper', () => {
+    // wells recommends γ 0.05 and ρ 0.12: only what differs is written
+    const text = encodeLink(withRuns([runSpec('adasam', 'paper', { lr: 0.05, rho: 0.12 })]));
+    expect(text).toBe(`v=${SCHEMA_VERSION}&r0=adasam`);
+    const other = encodeLink(withRuns([runSpec('adasam', 'torch', { lr: 0.01, rho: 0.12 })]));
+    expect(other).toBe(`v=${SCHEMA_VERSION}&r0=adasam&r0.preset=torch&r0.lr=0.01`);
   });
 
   it('accepts a whole URL, a ?query, a #hash or bare parameters', () => {
@@ -144,7 +155,7 @@ describe('hostile and malformed links', () => {
     const { link, ignored } = decodeLink(
       '#v=1&T=-5&land=atlantis&r0=adasam&r0.lr=abc&r0.b1=1&r0.rho=0x10&r0.eps=0&sigma=NaN&zzz=1&x0=1,2,3',
     );
-    expect(link.scene).toEqual(DEFAULT_LINK.scene);
+    expect(link.scene).toEqual(DEFAULT_LINK_V1.scene);
     expect(link.runs).toEqual([runSpec('adasam', 'paper')]);
     const keys = ignored.map((i) => i.key).sort();
     expect(keys).toEqual(
@@ -195,5 +206,79 @@ describe('hostile and malformed links', () => {
     );
     expect(decodeLink('#r0=sgd&r0.lr=1e400').ignored[0].key).toBe('r0.lr');
     expect(decodeLink('#v=99').ignored[0].key).toBe('v');
+  });
+});
+
+describe('link versions', () => {
+  /** The version-1 opening race as the issue and race.ts describe it (written out, not computed). */
+  const V1_RACE = [
+    runSpec('sgd', 'paper', { lr: 0.05 }),
+    runSpec('amsgrad', 'paper', { lr: 0.05 }),
+    runSpec('sam', 'paper', { lr: 0.05, rho: 0.05 }),
+    runSpec('adasam', 'paper', { lr: 0.05, rho: 0.15 }),
+  ];
+
+  it('a version-1 link keeps version 1’s defaults on every landscape', () => {
+    const bare = decodeLink('#v=1');
+    expect(bare.ignored).toEqual([]);
+    expect(bare.link.scene).toMatchObject({ problem: 'wells', steps: 200, x0: [-0.5, 0.3] });
+    expect(bare.link.runs).toEqual(V1_RACE);
+    expect(bare.link.view.logLoss).toBe(false);
+    const rosen = decodeLink('#v=1&land=rosenbrock').link;
+    expect(rosen.scene).toMatchObject({ problem: 'rosenbrock', steps: 200, x0: null });
+    expect(rosen.runs).toEqual(V1_RACE);
+    // a run named by family alone is its bare recipe in version 1
+    expect(decodeLink('#v=1&land=himmelblau&r0=sam').link.runs).toEqual([runSpec('sam', 'paper')]);
+  });
+
+  it('a version-2 link takes each landscape’s recommended settings as its defaults', () => {
+    const rosen = decodeLink('#v=2&land=rosenbrock');
+    expect(rosen.ignored).toEqual([]);
+    expect(rosen.link.scene).toMatchObject({ steps: 1000, x0: [-1.2, 1] });
+    expect(rosen.link.view.logLoss).toBe(true);
+    expect(rosen.link.runs).toEqual([
+      runSpec('sgd', 'paper', { lr: 0.0015 }),
+      runSpec('amsgrad', 'paper', { lr: 0.05 }),
+      runSpec('sam', 'paper', { lr: 0.0015, rho: 0.01 }),
+      runSpec('adasam', 'paper', { lr: 0.05, rho: 0.01 }),
+    ]);
+    const himmel = decodeLink('#v=2&land=himmelblau&r0=sam&r1=asam&r2=adam&r2.lr=0.3').link;
+    expect(himmel.scene).toMatchObject({ steps: 200, x0: [1, -1] });
+    expect(himmel.runs).toEqual([
+      runSpec('sam', 'paper', { lr: 0.02, rho: 0.3 }),
+      // ASAM's ρ is on its own scale: only γ comes from the landscape
+      runSpec('asam', 'paper', { lr: 0.02 }),
+      runSpec('adam', 'paper', { lr: 0.3 }),
+    ]);
+    // the fair opening race: SAM and AdaSAM with the same ρ
+    expect(decodeLink('#v=2').link.runs).toEqual([
+      runSpec('sgd', 'paper', { lr: 0.05 }),
+      runSpec('amsgrad', 'paper', { lr: 0.05 }),
+      runSpec('sam', 'paper', { lr: 0.05, rho: 0.12 }),
+      runSpec('adasam', 'paper', { lr: 0.05, rho: 0.12 }),
+    ]);
+    // a link without v is read as the current version
+    expect(decodeLink('land=rosenbrock').link).toEqual(rosen.link);
+  });
+
+  it('re-encoding an old link writes the current version with the old meaning spelled out', () => {
+    for (const old of [
+      '#v=1',
+      '#v=1&land=rosenbrock&T=80&x0=-1.2,1&r0=adam&r0.preset=torch&r0.lr=0.02',
+      '#v=1&land=himmelblau&r0=sam&r1=adasam&r1.lr=0.1',
+      '#v=1&land=quadratic&sigma=0.5&b=2&seed=3',
+    ]) {
+      const { link } = decodeLink(old);
+      const text = encodeLink(link);
+      expect(text.startsWith(`v=${SCHEMA_VERSION}&`), text).toBe(true);
+      expect(decodeLink(text), old).toEqual({ link, ignored: [] });
+    }
+  });
+
+  it('an unknown version is read as the current one and said so', () => {
+    const { link, ignored } = decodeLink('#v=7&land=rosenbrock');
+    expect(ignored.map((i) => i.key)).toEqual(['v']);
+    expect(ignored[0].reason).toMatch(/versions 1 and 2/);
+    expect(link.scene.steps).toBe(1000);
   });
 });

@@ -18,12 +18,19 @@ import {
   type OptimizerConfig,
   type Preset,
 } from '../optim/config';
-import { DEFAULT_GLUE, DEFAULT_LAB, DEFAULT_LINK } from './defaults';
+import {
+  DEFAULT_GLUE,
+  DEFAULT_LAB,
+  DEFAULT_LINK,
+  linkDefaults,
+  type LinkDefaults,
+} from './defaults';
 import {
   GLUE_SETTINGS,
   GLUE_VIEW_SETTINGS,
   LAB_SETTINGS,
   LAB_VIEW_SETTINGS,
+  LINK_VERSIONS,
   MAX_RUNS,
   OPTIMIZER_SETTINGS,
   PAGES,
@@ -31,6 +38,7 @@ import {
   SCENE_SETTINGS,
   SCHEMA_VERSION,
   VIEW_SETTINGS,
+  type LinkVersion,
   type Page,
 } from './schema';
 import {
@@ -159,7 +167,8 @@ function decodeRun(
   params: Map<string, string>,
   used: Set<string>,
   ignored: Ignored[],
-  prefix = 'r',
+  prefix: string,
+  runBase: LinkDefaults['runBase'],
 ): RunSpec {
   const p = `${prefix}${i}`;
   const [familyRow, presetRow] = RUN_SETTINGS;
@@ -172,7 +181,7 @@ function decodeRun(
     presetRow.default,
     ignored,
   ) as Preset;
-  const base = recipe(family, preset);
+  const base = runBase(family, preset);
   let knobs: OptimizerConfig = decodeRows(OPTIMIZER_SETTINGS, params, `${p}.`, base, used, ignored);
   // Cross-field rules (β2 = 1 with bias correction, …) are the optimizer's own: revert the key it names.
   for (let tries = 0; tries < OPTIMIZER_SETTINGS.length; tries++) {
@@ -223,12 +232,14 @@ export function decodeLink(input: string): Decoded {
   }
   const used = new Set<string>(['v', 'page']);
 
-  const version = params.get('v');
-  if (version !== undefined && version !== String(SCHEMA_VERSION)) {
+  const versionText = params.get('v');
+  const version: LinkVersion =
+    LINK_VERSIONS.find((v) => String(v) === versionText) ?? SCHEMA_VERSION;
+  if (versionText !== undefined && String(version) !== versionText) {
     ignored.push({
       key: 'v',
-      value: version,
-      reason: `this link has schema version ${JSON.stringify(version)}; this playground reads version ${SCHEMA_VERSION}, so some settings may differ`,
+      value: versionText,
+      reason: `this link has schema version ${JSON.stringify(versionText)}; this playground reads versions ${LINK_VERSIONS.join(' and ')} and read it as version ${SCHEMA_VERSION}, so some settings may differ`,
     });
   }
   const pageText = params.get('page');
@@ -243,12 +254,22 @@ export function decodeLink(input: string): Decoded {
       });
   }
 
-  const scene = decodeRows(SCENE_SETTINGS, params, '', DEFAULT_LINK.scene, used, ignored);
+  // The landscape first: the other settings' defaults depend on it (and on the version).
+  const problemRow = SCENE_SETTINGS[0];
+  const problem = pick(
+    problemRow,
+    problemRow.url,
+    params.get(problemRow.url),
+    problemRow.default,
+    [],
+  ) as string;
+  const defaults = linkDefaults(version, problem);
+  const scene = decodeRows(SCENE_SETTINGS, params, '', defaults.scene, used, ignored);
   if (params.get('x0') === undefined || ignored.some((i) => i.key === 'x0'))
-    scene.x0 = defaultStart(scene.problem);
-  const view = decodeRows(VIEW_SETTINGS, params, '', DEFAULT_LINK.view, used, ignored);
+    scene.x0 = defaults.scene.x0;
+  const view = decodeRows(VIEW_SETTINGS, params, '', defaults.view, used, ignored);
 
-  const runs = decodeRuns(params, 'r', DEFAULT_LINK.runs, used, ignored);
+  const runs = decodeRuns(params, 'r', defaults.runs, used, ignored, defaults.runBase);
   const lab = decodeLab(params, used, ignored);
   const glue = decodeGlue(params, used, ignored);
 
@@ -273,14 +294,9 @@ export function decodeLink(input: string): Decoded {
   return { link: { page, scene, view, runs, lab, glue }, ignored };
 }
 
-/**
- * Where a race starts when the link does not say: on the opening landscape, the opening race's
- * start; elsewhere null, the landscape's own start.
- */
+/** Where a race on a landscape starts when a link of this version does not say (null: the landscape's own start). */
 export const defaultStart = (problem: string): [number, number] | null =>
-  problem === DEFAULT_LINK.scene.problem && DEFAULT_LINK.scene.x0
-    ? [...DEFAULT_LINK.scene.x0]
-    : null;
+  linkDefaults(SCHEMA_VERSION, problem).scene.x0;
 
 /** The run the step anatomy shows when the link does not say: the race's first AdaSAM, else its first run. */
 export const defaultAnatomyRun = (runs: readonly RunSpec[]): number =>
@@ -298,6 +314,7 @@ function decodeRuns(
   defaults: readonly RunSpec[],
   used: Set<string>,
   ignored: Ignored[],
+  runBase: LinkDefaults['runBase'],
 ): RunSpec[] {
   const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)(?:\\.|$)`);
   const runIndices = [...params.keys()]
@@ -308,7 +325,7 @@ function decodeRuns(
     .filter((i) => i < MAX_RUNS && params.has(`${prefix}${i}`))
     .sort((a, b) => a - b);
   return present.length > 0
-    ? present.map((i) => decodeRun(i, params, used, ignored, prefix))
+    ? present.map((i) => decodeRun(i, params, used, ignored, prefix, runBase))
     : defaults.map((r) => ({ ...r, config: { ...r.config } }));
 }
 
@@ -321,7 +338,7 @@ function decodeLab(
 ): LabLinkSettings {
   const settings = decodeRows(LAB_SETTINGS, params, '', DEFAULT_LAB, used, ignored);
   const view = decodeRows(LAB_VIEW_SETTINGS, params, '', DEFAULT_LAB, used, ignored);
-  const runs = decodeRuns(params, LAB_RUN_PREFIX, DEFAULT_LAB.runs, used, ignored);
+  const runs = decodeRuns(params, LAB_RUN_PREFIX, DEFAULT_LAB.runs, used, ignored, recipe);
   return { ...settings, ...view, runs };
 }
 
@@ -334,7 +351,7 @@ function decodeGlue(
 ): GlueLinkSettings {
   const settings = decodeRows(GLUE_SETTINGS, params, '', DEFAULT_GLUE, used, ignored);
   const view = decodeRows(GLUE_VIEW_SETTINGS, params, '', DEFAULT_GLUE, used, ignored);
-  const runs = decodeRuns(params, GLUE_RUN_PREFIX, DEFAULT_GLUE.runs, used, ignored);
+  const runs = decodeRuns(params, GLUE_RUN_PREFIX, DEFAULT_GLUE.runs, used, ignored, recipe);
   return { ...settings, ...view, runs };
 }
 
@@ -353,7 +370,7 @@ function encodeRows<const Rows extends readonly Setting[]>(
   }
 }
 
-function sameRuns(a: RunSpec[], b: RunSpec[]): boolean {
+export function sameRuns(a: RunSpec[], b: RunSpec[]): boolean {
   return (
     a.length === b.length &&
     a.every(
@@ -369,30 +386,27 @@ function sameRuns(a: RunSpec[], b: RunSpec[]): boolean {
 export function encodeLink(link: PlaygroundLink): string {
   const out: [string, string][] = [['v', String(SCHEMA_VERSION)]];
   if (link.page !== DEFAULT_LINK.page) out.push(['page', link.page]);
-  encodeRows(
-    SCENE_SETTINGS,
-    link.scene,
-    { ...DEFAULT_LINK.scene, x0: defaultStart(link.scene.problem) },
-    '',
-    out,
-  );
+  const defaults = linkDefaults(SCHEMA_VERSION, link.scene.problem);
+  // the landscape against the table's default, everything else against that landscape's defaults
+  const problem = SCENE_SETTINGS[0].default;
+  encodeRows(SCENE_SETTINGS, link.scene, { ...defaults.scene, problem }, '', out);
   encodeRows(
     VIEW_SETTINGS,
     link.view,
-    { ...DEFAULT_LINK.view, anatomyRun: defaultAnatomyRun(link.runs) },
+    { ...defaults.view, anatomyRun: defaultAnatomyRun(link.runs) },
     '',
     out,
   );
-  encodeRuns(link.runs, DEFAULT_LINK.runs, 'r', out);
+  encodeRuns(link.runs, defaults.runs, 'r', out, defaults.runBase);
   if (link.lab) {
     encodeRows(LAB_SETTINGS, link.lab, DEFAULT_LAB, '', out);
     encodeRows(LAB_VIEW_SETTINGS, link.lab, DEFAULT_LAB, '', out);
-    encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out);
+    encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out, recipe);
   }
   if (link.glue) {
     encodeRows(GLUE_SETTINGS, link.glue, DEFAULT_GLUE, '', out);
     encodeRows(GLUE_VIEW_SETTINGS, link.glue, DEFAULT_GLUE, '', out);
-    encodeRuns(link.glue.runs, DEFAULT_GLUE.runs, GLUE_RUN_PREFIX, out);
+    encodeRuns(link.glue.runs, DEFAULT_GLUE.runs, GLUE_RUN_PREFIX, out, recipe);
   }
   return new URLSearchParams(out).toString();
 }
@@ -403,6 +417,7 @@ function encodeRuns(
   defaults: RunSpec[],
   prefix: string,
   out: [string, string][],
+  runBase: LinkDefaults['runBase'],
 ): void {
   if (sameRuns(runs, defaults)) return;
   runs.slice(0, MAX_RUNS).forEach((run, i) => {
@@ -411,7 +426,7 @@ function encodeRuns(
     encodeRows(
       OPTIMIZER_SETTINGS,
       run.config,
-      recipe(run.family, run.preset),
+      runBase(run.family, run.preset),
       `${prefix}${i}.`,
       out,
     );

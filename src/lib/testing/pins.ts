@@ -141,6 +141,7 @@ export function detmathBits() {
  * 2-D links of version 1 whose full `trace` output is pinned. The bare link pins the defaults it
  * leaves out (the opening race); the others cover stochastic mode, each landscape, both presets,
  * ASAM, weight decay, an explicit x0 and a run that diverges.
+ * Their fixture (links-v1.json) must stay byte-identical: version 1 keeps its meaning.
  */
 export const LINKS_2D = [
   '#v=1',
@@ -148,6 +149,19 @@ export const LINKS_2D = [
   '#v=1&land=rosenbrock&T=80&x0=-1.2,1&r0=adam&r0.preset=torch&r0.lr=0.02&r1=asam&r1.lr=0.001&r1.rho=0.5&r2=samAdam&r2.lr=0.01&r2.wd=0.01',
   '#v=1&land=quadratic&T=50&sigma=0.5&b=2&seed=3&r0=adasam&r0.preset=torch&r0.lr=0.1&r1=amsgrad&r1.epsMode=floor&r1.lr=0.1',
   '#v=1&land=quadratic&T=40&r0=adasam&r0.b2=1&r0.eps=1e-8&r0.lr=0.1',
+];
+
+/**
+ * 2-D links of version 2, where each landscape's recommended settings are its defaults: the bare
+ * link (the fair opening race), two landscapes' recommended races, a run knob and stochastic mode
+ * against a landscape's defaults, and the landscape's own start with families outside the race.
+ */
+export const LINKS_2D_V2 = [
+  '#v=2',
+  '#v=2&land=rosenbrock',
+  '#v=2&land=himmelblau',
+  '#v=2&land=ravine&sigma=0.3&b=4&seed=5&r0=adasam&r0.rho=0.2&r1=sgdm',
+  '#v=2&land=himmelblau&x0=&T=50&r0=asam&r1=samAdam&r1.preset=torch',
 ];
 
 /** The transformer-lab link whose per-step training losses are pinned (cpu backend; small, so fast). */

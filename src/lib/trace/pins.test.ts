@@ -10,6 +10,8 @@ import {
   detmathBits,
   fromHex64,
   hex64,
+  LINKS_2D,
+  LINKS_2D_V2,
   loadPins,
   RNG_SEEDS,
   rngPin,
@@ -94,8 +96,12 @@ describe('detmath bits', () => {
   });
 });
 
-describe('share links of version 1', () => {
-  const pins = loadPins<{ link: string; output: unknown }[]>('links-v1.json');
+describe.each([
+  ['links-v1.json', LINKS_2D],
+  ['links-v2.json', LINKS_2D_V2],
+])('share links pinned in %s', (file, links) => {
+  const pins = loadPins<{ link: string; output: unknown }[]>(file);
+  it('pins every listed link', () => expect(pins.map((p) => p.link)).toEqual(links));
   it.each(pins.map((p) => [p.link, p.output] as const))(
     '%s: trace prints the pinned output',
     (link, output) => {
