@@ -29,7 +29,7 @@ export const wells: Landscape = {
   id: 'wells',
   title: 'Sharp vs flat wells',
   blurb:
-    'A deep narrow well beside a shallow wide one: plain descent falls into the sharp one; SAM looks for the flat one.',
+    'A deep narrow well beside a shallow wide one: the sharp well has the lower training loss, the flat one keeps its loss when the landscape shifts a little.',
   f: (x) => {
     const sx = x[0] - SX,
       sy = x[1] - SY,

@@ -9,6 +9,7 @@
 import { untrack } from 'svelte';
 import { getLandscape, LANDSCAPES, type Landscape } from '../landscapes';
 import { classifyEnd } from '../landscapes/basin';
+import { scoreEnds, shiftedLandscape, testShift, type EndScore } from '../landscapes/testView';
 import { evaluateGrid, heightScale, type FieldGrid, type HeightScale } from '../landscapes/grid';
 import {
   ConfigError,
@@ -122,6 +123,23 @@ export class ExplainerState {
   });
   mesh: FieldGrid = $derived(evaluateGrid(this.land, MESH_N, MESH_N));
   scale: HeightScale = $derived(heightScale(this.grid));
+
+  /** the test view's shift u, seeded by the scene's seed (landscapes/testView.ts) */
+  shift: [number, number] = $derived(testShift(this.land, this.link.scene.seed));
+  /** the landscape moved by u */
+  testLand: Landscape = $derived(shiftedLandscape(this.land, this.shift));
+  /** the test view sampled like the map's grid, only while the map shows it */
+  testGrid: FieldGrid | null = $derived(
+    this.link.view.testView ? evaluateGrid(this.testLand, this.grid.nx, this.grid.ny) : null,
+  );
+  /** each run's end point on the training landscape and on the test view (null: no end point) */
+  scores: (EndScore | null)[] = $derived(
+    this.results.map((r) =>
+      r.error || r.run.status !== 'ok'
+        ? null
+        : scoreEnds(this.land, this.shift, [r.run.xs[r.run.xs.length - 1]])[0],
+    ),
+  );
 
   /** where the race starts */
   x0: [number, number] = $derived(this.link.scene.x0 ?? this.land.x0);

@@ -309,6 +309,14 @@ export const VIEW_SETTINGS = [
     help: 'Plot how far each run is above the lowest minimum, log₁₀(f − f*), so slow progress near the minimum stays visible.',
     default: false,
   },
+  {
+    kind: 'bool',
+    name: 'testView',
+    url: 'tv',
+    label: 'show the test view',
+    help: 'Show the landscape moved a little, as new data moves a model’s loss: a flat minimum stays low, a sharp one rises.',
+    default: false,
+  },
 ] as const satisfies readonly Setting[];
 
 export const PAGES = ['2d', 'lab', 'glue'] as const;
