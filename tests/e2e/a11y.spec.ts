@@ -209,3 +209,20 @@ test('lab: no serious axe violation before and after a short race, and in presen
   await page.screenshot({ path: `${SHOTS}/lab-presenter.png` });
   await axe(page, 'the lab in presenter mode');
 });
+
+test('lesson: no serious axe violation with a question open, after the reveal, and in the editor', async ({
+  page,
+}) => {
+  await page.goto('./#lesson=builtin:sam-adasam&ls=0');
+  await expect(page.getByTestId('lesson-player')).toBeVisible();
+  await axe(page, 'a lesson step with its question open');
+  await page.getByTestId('lesson-option').first().check();
+  await page.getByTestId('lesson-reveal').click();
+  await expect(page.getByTestId('lesson-verdict')).toBeVisible();
+  await page.getByTestId('play').click();
+  await axe(page, 'a lesson step revealed');
+  await page.getByTestId('lesson-menu-button').click();
+  await page.getByTestId('lesson-write').click();
+  await expect(page.getByTestId('lesson-editor')).toBeVisible();
+  await axe(page, 'the lesson editor');
+});
