@@ -10,7 +10,7 @@ import { decodeLink, encodeLink } from './url';
 
 describe('GLUE link', () => {
   it('leaves the defaults out and round-trips every setting and the race', () => {
-    expect(encodeLink({ ...DEFAULT_LINK, page: 'glue' })).toBe('v=1&page=glue');
+    expect(encodeLink({ ...DEFAULT_LINK, page: 'glue' })).toBe('v=2&page=glue');
     const glue = {
       ...DEFAULT_GLUE,
       model: 'nreimers/MiniLMv2-L6-H384-distilled-from-RoBERTa-Large',

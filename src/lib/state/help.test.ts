@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as schema from './schema';
 import type { Setting } from './settings';
 
-const tables = Object.entries(schema).filter(
+const tables = Object.entries(schema as Record<string, unknown>).filter(
   (entry): entry is [string, readonly Setting[]] =>
     Array.isArray(entry[1]) &&
     entry[1].length > 0 &&
