@@ -174,7 +174,7 @@ test('controls say what they do: SGD hides the adaptive knobs; ρ > 0 makes it S
   await page.getByTestId('r0-rho').fill('0.1');
   await page.getByTestId('r0-rho').press('Enter');
   await expect(page.getByTestId('run-tab-0')).toHaveText(/^\s*SAM\s*$/);
-  await expect(page).toHaveURL(/r0=sam&r0\.lr=0\.05&r0\.rho=0\.1/);
+  await expect(page).toHaveURL(/r0=sam&r0\.rho=0\.1/);
   await expect(page.getByTestId('run-legend').getByTestId('legend-item').first()).toContainText(
     'SAM',
   );
