@@ -35,6 +35,8 @@ export const GLUE_BATCH = 16;
 export const GLUE_LENGTH = 128;
 const FULL_VOCAB = 50265;
 const PRUNED_ROWS = 8000;
+/** tfjs-backend-wasm 4.22's heap limit (emscripten's getHeapMax) */
+const WASM_HEAP_MAX = 4294901760;
 
 /** Issue 8, item 9. */
 export const GLUE_TARGETS = { ratio: 2.05, prunedPeakBytes: 3e9 } as const;
@@ -84,6 +86,9 @@ function randomData(rows: number, seed: number): EncodedExample[] {
 const wasmHeapBytes = (): number =>
   (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
 
+/** What the configuration was doing (named in the reason when it fails). */
+let phase = 'building the model';
+
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -119,6 +124,8 @@ async function timeOne(preset: Preset, vocabRows: number, steps: number): Promis
     shuffle: false,
   });
   const time = async (rho: number) => {
+    const name = rho > 0 ? 'AdaSAM' : 'AMSGrad';
+    phase = `the ${name} warm-up step`;
     const x0 = model.init(1);
     const ft = new FineTune(model, x0, data, settings(rho), vocab);
     tf.dispose(Object.values(x0));
@@ -128,6 +135,7 @@ async function timeOne(preset: Preset, vocabRows: number, steps: number): Promis
       const cpu: number[] = [];
       let peak = 0;
       for (let i = 0; i < steps; i++) {
+        phase = `timed ${name} step ${i + 1}`;
         const [t0, c0] = [performance.now(), cpuMs()];
         const info = await tf.profile(async () => {
           await ft.step();
@@ -221,11 +229,18 @@ async function caseMain(spec: string): Promise<void> {
     const why = e instanceof Error ? e.message : String(e);
     let heap = '';
     try {
-      heap = ` (wasm heap ${(wasmHeapBytes() / 1e9).toFixed(2)} GB of at most 4.29 GB)`;
+      const bytes = wasmHeapBytes();
+      // a failed allocation in a full heap surfaces as an out-of-bounds access, not as a message
+      const full = bytes > 0.95 * WASM_HEAP_MAX ? 'the wasm heap is exhausted: ' : '';
+      heap = `${full}${(bytes / 1e9).toFixed(2)} GB of at most ${(WASM_HEAP_MAX / 1e9).toFixed(2)} GB`;
     } catch {
       // the backend never started
     }
-    entry = { preset: preset as Preset, vocab: Number(rows), skipped: why + heap };
+    entry = {
+      preset: preset as Preset,
+      vocab: Number(rows),
+      skipped: `${why} during ${phase}${heap ? ` (${heap})` : ''}`,
+    };
   }
   process.stdout.write(RESULT + JSON.stringify(entry) + '\n');
   process.exit(0);
