@@ -22,6 +22,7 @@ import { makeRng, mixSeed, STREAM } from '../rng';
 import type { TensorMap } from '../tensorSpace';
 import { initValues, paramShapes } from './initValues';
 import { crossEntropy } from './losses';
+import { matMul } from './matMul';
 import type { Model, StepNoise } from './model';
 import type { TokenBatch } from './tokenBatch';
 
@@ -122,7 +123,7 @@ function layerNorm(x: tf.Tensor3D, g: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
 /** x [B, T, In] · w [In, Out] + b [Out] → [B, T, Out], as one 2-D matMul. */
 function dense(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   const [B, T, In] = x.shape;
-  const y = tf.add(tf.matMul(tf.reshape(x, [B * T, In]) as tf.Tensor2D, w as tf.Tensor2D), b); // [B*T, Out]
+  const y = tf.add(matMul(tf.reshape(x, [B * T, In]) as tf.Tensor2D, w as tf.Tensor2D), b); // [B*T, Out]
   return tf.reshape(y, [B, T, w.shape[1]!]) as tf.Tensor3D; // [B, T, Out]
 }
 
@@ -197,7 +198,11 @@ export function forward(
   // The lookup is a one-hot matMul, not tf.gather: gather's gradient (UnsortedSegmentSum) costs
   // O(V·B·T·D) on the cpu backend and took 35 % of a training step on the benchmark model.
   const oneHot = tf.oneHot(tf.reshape(tokens, [B * T]) as tf.Tensor1D, s.vocab); // [B*T, V]
-  const emb = tf.reshape(tf.matMul(oneHot, params.tokEmb as tf.Tensor2D), [B, T, s.dModel]); // [B, T, D]
+  const emb = tf.reshape(matMul(oneHot as tf.Tensor2D, params.tokEmb as tf.Tensor2D), [
+    B,
+    T,
+    s.dModel,
+  ]); // [B, T, D]
   let h = tf.add(emb, pos) as tf.Tensor3D; // [B, T, D]
   for (let l = 0; l < s.layers; l++) {
     const b = `block${l}`;
@@ -223,7 +228,7 @@ export function forward(
   h = layerNorm(h, params['lnf.g'], params['lnf.b']); // [B, Tl, D]
   if (s.head === 'classify') {
     const last = tf.reshape(lastPosition(h), [B, s.dModel]) as tf.Tensor2D; // [B, D]
-    return tf.add(tf.matMul(last, params['head.w'] as tf.Tensor2D), params['head.b']); // [B, C]
+    return tf.add(matMul(last, params['head.w'] as tf.Tensor2D), params['head.b']); // [B, C]
   }
   return dense(h, params['head.w'], params['head.b']); // [B, T, C]
 }
