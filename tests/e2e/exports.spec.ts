@@ -134,7 +134,9 @@ test('2-D page: CSV and JSON of the loss curves, trajectories and basin maps; PN
   expect(Math.abs(found.width - found.expected)).toBeLessThanOrEqual(2);
   expect(found.height).toBeGreaterThan(2 * found.view[1] + 20);
   for (const r of found.runs) {
-    expect(r.hits).toBeGreaterThanOrEqual(12);
+    // most sampled points show the run's colour (another run's path or the anatomy may cover a
+    // few; the contour layer alone, without the trajectory layer, shows none)
+    expect(r.hits).toBeGreaterThanOrEqual(8);
     expect(r.legend).toBe(true);
   }
 });
