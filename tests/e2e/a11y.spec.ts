@@ -76,10 +76,11 @@ test('screen readers: real slider values, MathML equations, buttons named by the
 }) => {
   await page.goto('./');
   await expect(page.getByTestId('trajectory')).toHaveCount(4);
-  // ρ = 0.15 on the AdaSAM run reads "0.15" and what it is, not a slider position
+  // ρ = 0.12 on the AdaSAM run (the wells' recommended ρ, link version 2) reads "0.12" and what
+  // it is, not the slider's position (24)
   await expect(page.getByTestId('r3-rho-slider')).toHaveAttribute(
     'aria-valuetext',
-    '0.15 (radius of the ascent step)',
+    '0.12 (radius of the ascent step)',
   );
   await expect(page.getByTestId('r3-beta1-slider')).toHaveAttribute(
     'aria-valuetext',
