@@ -17,6 +17,7 @@ import { CONFIG_KEYS, FAMILY_NAMES, type OptimizerConfig } from '../optim/config
 import { labProblems } from '../state/labCheck';
 import { decodeLink, toLabSettings, type PlaygroundLink } from '../state/url';
 import { stochasticOf } from '../trace/trace';
+import { testShift } from '../landscapes/testView';
 import { makeTask } from '../tf/data';
 import { initValues } from '../tf/model/initValues';
 import type { ModelSettings, TextName } from '../lab/types';
@@ -85,6 +86,8 @@ function explainerScript(link: PlaygroundLink, src: PythonSources): ExportResult
     ['problem', pyEnum(land.id, LANDSCAPE_IDS)],
     ['x0', `[${x0.map(pyFloat).join(', ')}]`],
     ['steps', pyInt(scene.steps)],
+    // the test view's seeded shift u (landscapes/testView.ts), as trace computes it
+    ['shift', `[${testShift(land, scene.seed).map(pyFloat).join(', ')}]`],
     [
       'stochastic',
       stochastic

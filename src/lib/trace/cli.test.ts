@@ -5,6 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
+import { LANDSCAPE_IDS } from '../landscapes';
+import { RACE_FAMILIES, RECOMMENDED } from '../landscapes/recommended';
 import { OPTIMIZER_SETTINGS } from '../state/schema';
 import { decodeLink, encodeLink, runSpec } from '../state/url';
 import { DEFAULT_LINK } from '../state/defaults';
@@ -101,6 +103,47 @@ describe('parseTraceArgs', () => {
     if (!r.ok) expect(r.message).toMatch(message);
   });
 
+  it('without a link, a landscape brings its recommended settings, as a version-2 link does', () => {
+    const options = (args: string[]) => {
+      const r = parseTraceArgs(args);
+      if (!r.ok || r.request.kind !== 'options') throw new Error('expected options');
+      return r.request;
+    };
+    // Rosenbrock's recommendation (recommended.ts, README "Share links"): SGD-type γ 0.0015,
+    // adaptive γ 0.05, ρ 0.01, 1000 steps from (−1.2, 1)
+    const ada = options(['--problem', 'rosenbrock']);
+    expect(ada.scene).toMatchObject({ steps: 1000, x0: [-1.2, 1] });
+    expect(ada.run.family).toBe('adasam');
+    expect(ada.run.config).toMatchObject({ lr: 0.05, rho: 0.01, adaptive: true });
+    expect(options(['--problem', 'rosenbrock', '--optimizer', 'sgd']).run.config).toMatchObject({
+      lr: 0.0015,
+      rho: 0,
+    });
+    expect(options(['--problem', 'rosenbrock', '--optimizer', 'sam']).run.config).toMatchObject({
+      lr: 0.0015,
+      rho: 0.01,
+    });
+    // an explicit option still wins
+    expect(options(['--problem', 'rosenbrock', '--lr', '0.2', '--steps', '9'])).toMatchObject({
+      scene: { steps: 9 },
+      run: { config: { lr: 0.2, rho: 0.01 } },
+    });
+    // every landscape: the run equals that family's run of the page's version-2 link
+    for (const id of LANDSCAPE_IDS) {
+      const r = RECOMMENDED[id];
+      for (const family of RACE_FAMILIES) {
+        const req = options(['--problem', id, '--optimizer', family]);
+        const page = decodeLink(`#v=2&land=${id}`).link;
+        expect(req.scene, id).toEqual(page.scene);
+        expect(req.scene).toMatchObject({ steps: r.steps, x0: r.x0 });
+        expect(req.run.config, `${id} ${family}`).toEqual(
+          page.runs.find((x) => x.family === family)!.config,
+        );
+        expect(req.run.config.lr).toBe(req.run.config.adaptive ? r.lrAdaptive : r.lrPlain);
+      }
+    }
+  });
+
   it('help lists every optimizer option with its range', () => {
     for (const row of OPTIMIZER_SETTINGS) expect(helpText()).toContain(`--${row.name}`);
   });
@@ -119,15 +162,22 @@ describe('scripts/trace.ts', () => {
       'config',
       'status',
       'trace',
+      'testView',
     ]);
     expect(out.trace.x).toHaveLength(21);
     expect(out.trace.loss).toHaveLength(21);
     for (const k of ['delta', 'm', 'vhat', 'eta']) expect(out.trace[k]).toHaveLength(20);
+    expect(out.testView).toEqual({
+      shift: expect.any(Array),
+      train: out.trace.loss[20],
+      test: expect.any(Number),
+    });
     const [expected] = traceScene(
-      { ...DEFAULT_LINK.scene, problem: 'wells', x0: null, steps: 20 },
+      { ...DEFAULT_LINK.scene, problem: 'wells', x0: [-0.5, 0.3], steps: 20 },
       [runSpec('adasam', 'paper', { lr: 0.05, rho: 0.25 })],
     );
-    expect(out.x0).toEqual([-0.45, 0.3]);
+    // the start the page shows on wells (its recommended one), not the spec's (−0.45, 0.3)
+    expect(out.x0).toEqual([-0.5, 0.3]);
     expect(out).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 

@@ -4,11 +4,8 @@
  * Pure: returns a request or a one-line error; the script does the printing and exiting.
  */
 import {
-  DEFAULT_CONFIG,
   FAMILY_NAMES,
   familyOf,
-  PRESETS,
-  recipe,
   validateConfig,
   ConfigError,
   type FamilyName,
@@ -16,6 +13,7 @@ import {
   type Preset,
 } from '../optim/config';
 import { getLandscape, LANDSCAPE_IDS } from '../landscapes';
+import { recommendedConfig, recommendedFor } from '../landscapes/recommended';
 import { OPTIMIZER_SETTINGS, SCENE_SETTINGS } from '../state/schema';
 import { defaultsOf, describeRange, parseSetting, type Setting } from '../state/settings';
 import type { RunSpec, SceneSettings } from '../state/url';
@@ -45,7 +43,7 @@ const EXTRA: Setting[] = [
     name: 'optimizer',
     url: 'opt',
     label: 'optimizer',
-    help: 'Start from this family member’s knobs (spec §6); explicit options override them.',
+    help: 'Start from this family member’s knobs (spec §6) with the landscape’s recommended γ and ρ; explicit options override them.',
     default: 'adasam',
     values: FAMILY_NAMES,
   },
@@ -127,22 +125,24 @@ export function parseTraceArgs(argv: string[]): ParseResult {
   }
 
   const problem = (parsed.problem as string | undefined) ?? DEFAULT_LINK.scene.problem;
-  // The table's defaults, not the page's opening race: without --x0 a run starts at the problem's own x₀ (spec §8).
   if (!getLandscape(problem)) return fail(`--problem must be one of ${LANDSCAPE_IDS.join(', ')}`);
+  // As a version-2 link (what the page shows): the landscape's recommended steps, start, γ and ρ
+  // (landscapes/recommended.ts) for every option not given.
+  const rec = recommendedFor(problem);
   // Each parsed value already fits its row (parseSetting above).
   const givenRows = (rows: readonly Setting[]) =>
     Object.fromEntries(rows.filter((s) => s.name in parsed).map((s) => [s.name, parsed[s.name]]));
   const scene: SceneSettings = {
     ...defaultsOf(SCENE_SETTINGS),
     problem,
+    steps: rec.steps,
+    x0: [...rec.x0],
     ...givenRows(SCENE_SETTINGS),
   };
 
   const preset = (parsed.preset as Preset | undefined) ?? 'paper';
   const family = parsed.optimizer as FamilyName | undefined;
-  const base: OptimizerConfig = family
-    ? recipe(family, preset)
-    : { ...DEFAULT_CONFIG, ...PRESETS[preset] };
+  const base: OptimizerConfig = recommendedConfig(problem, family ?? 'adasam', preset);
   const config: OptimizerConfig = { ...base, ...givenRows(OPTIMIZER_SETTINGS) };
   try {
     validateConfig(config);

@@ -1,7 +1,8 @@
 /**
  * What a share link computes, as plain JSON: one object per optimizer run, with the index
  * conventions of the golden files (spec §9.2); `loss` is always the full landscape f(x_t), also in
- * stochastic mode. The `trace` command prints exactly this, and the
+ * stochastic mode, and `testView` scores the end point as the page's "Training loss and test
+ * loss" table does. The `trace` command prints exactly this, and the
  * 2-D page's "Export JSON" downloads exactly this, so a link and the command always agree.
  */
 import { getLandscape, type Landscape } from '../landscapes';
@@ -13,6 +14,7 @@ import {
   makeObjective,
   type StochasticSettings,
 } from '../landscapes/stochastic';
+import { scoreEnds, testShift } from '../landscapes/testView';
 import type { RunSpec, SceneSettings } from '../state/url';
 
 export interface TraceJson {
@@ -32,6 +34,12 @@ export interface TraceJson {
     vhat?: number[][];
     eta?: number[][];
   };
+  /**
+   * The end point scored as the page's table does (landscapes/testView.ts): `train` = f(x_T),
+   * `test` = f(x_T − u) on the test view moved by the seeded `shift` u; both null for a diverged
+   * run (the page shows no end point for it).
+   */
+  testView: { shift: [number, number]; train: number | null; test: number | null };
 }
 
 /** All spec keys in spec order (a stable key order makes the JSON diffable). */
@@ -73,6 +81,9 @@ export function traceJson(
     trace.eta = result.steps.map((r) => arr(r.eta!));
   }
   const stochastic = stochasticOf(scene);
+  const shift = testShift(land, scene.seed);
+  const end =
+    result.status === 'ok' ? scoreEnds(land, shift, [result.xs[result.xs.length - 1]])[0] : null;
   return {
     problem: land.id,
     optimizer: run.family,
@@ -82,6 +93,7 @@ export function traceJson(
     config: orderedConfig(run.config),
     status: result.status,
     trace,
+    testView: { shift, train: end?.train ?? null, test: end?.test ?? null },
   };
 }
 

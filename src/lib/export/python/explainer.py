@@ -193,6 +193,17 @@ def run_2d(problem, x0, steps, config, noise):
     return opt.status, trace
 
 
+def test_view(problem, shift, status, end):
+    """The end point on the landscape and on its test view f(x - u) (landscapes/testView.ts)."""
+    f = LANDSCAPES[problem][0]
+    ok = status == "ok"
+    return {
+        "shift": list(shift),
+        "train": f(end) if ok else None,
+        "test": f([end[0] - shift[0], end[1] - shift[1]]) if ok else None,
+    }
+
+
 def to_json(value, indent=""):
     """JSON.stringify(value, null, 2): numbers as JavaScript writes them, non-finite as null."""
     inner = indent + "  "
@@ -223,6 +234,7 @@ def main_2d(scene, runs):
         if stochastic:
             item["stochastic"] = stochastic
         item.update({"config": {k: run["config"][k] for k in SPEC_KEYS}, "status": status, "trace": trace})
+        item["testView"] = test_view(scene["problem"], scene["shift"], status, trace["x"][-1])
         out.append(item)
     # Several processes (torchrun) compute the same race; only rank 0 prints.
     if int(os.environ.get("RANK", "0")) == 0:
