@@ -210,8 +210,13 @@ test('the default race trains on the auto backend (screenshot)', async ({ page }
     await expect(page.getByTestId('lab-backend')).toHaveAttribute('data-backend', 'wasm');
   await page.getByTestId('lab-start').click();
   await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(20);
+  // The axis is part of the link: gradient evaluations are version 2's default (no key), steps
+  // are written out.
   await page.getByTestId('lab-x-gradEvals').click();
-  await expect(page).toHaveURL(/lab\.x=gradEvals/);
+  await expect(page.getByTestId('lab-x-gradEvals')).toHaveAttribute('aria-checked', 'true');
+  await expect(page).not.toHaveURL(/lab\.x=/);
+  await page.getByTestId('lab-x-steps').click();
+  await expect(page).toHaveURL(/lab\.x=steps/);
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: 'test-results/lab-training-auto.png', fullPage: true });
   await page.getByTestId('lab-pause').click();

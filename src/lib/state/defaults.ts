@@ -4,11 +4,13 @@
  * Version 1: the paper's story on `wells` (landscapes/race.ts DEFAULT_RACE) is the race on every
  * landscape, with γ = 0.05; the start is the race's on wells and the landscape's own elsewhere.
  * Version 2: each landscape's recommended settings (landscapes/recommended.ts) are its defaults:
- * the same four runs with the landscape's γ and ρ, its steps, its start and its loss axis.
+ * the same four runs with the landscape's γ and ρ, its steps, its start and its loss axis; the
+ * lab's recommended race (lab/recommended.ts) is its default.
  */
 import { recipe, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
 import { DEFAULT_RACE } from '../landscapes/race';
 import { RACE_FAMILIES, recommendedConfig, recommendedFor } from '../landscapes/recommended';
+import { LAB_RECOMMENDED } from '../lab/recommended';
 import {
   GLUE_SETTINGS,
   GLUE_VIEW_SETTINGS,
@@ -29,12 +31,13 @@ import type {
 } from './url';
 
 /**
- * The lab's settings are its rows' defaults. Its race (AdaSAM vs AMSGrad vs SAM vs SGD) on
- * modular addition, a task small enough to train in seconds on any backend: adaptive runs use the
- * torch preset with the usual transformer step size 1e-3; the SGD-family runs need a far larger
- * one to move at all in 300 steps. ρ = 0.05 is SAM's usual radius (Foret et al. 2021).
+ * What a lab link of version 1 means: the rows' defaults and the race AdaSAM vs AMSGrad vs SAM vs
+ * SGD on modular addition, a task small enough to train in seconds on any backend: adaptive runs
+ * use the torch preset with the usual transformer step size 1e-3; the SGD-family runs get 0.1.
+ * ρ = 0.05 is SAM's usual radius (Foret et al. 2021). Kept as it was: old lab links keep their
+ * meaning.
  */
-export const DEFAULT_LAB: LabLinkSettings = {
+export const DEFAULT_LAB_V1: LabLinkSettings = {
   ...defaultsOf(LAB_SETTINGS),
   ...defaultsOf(LAB_VIEW_SETTINGS),
   runs: [
@@ -48,6 +51,19 @@ export const DEFAULT_LAB: LabLinkSettings = {
     { family: 'sgd', preset: 'paper', config: recipe('sgd', 'paper', { lr: 0.1 }) },
   ],
 };
+
+/**
+ * What a lab link of version 2 means (lab/recommended.ts gives the reasons): the curves against
+ * gradient evaluations, since a SAM-type step costs two.
+ */
+export const DEFAULT_LAB: LabLinkSettings = {
+  ...DEFAULT_LAB_V1,
+  ...LAB_RECOMMENDED.view,
+};
+
+/** The lab's defaults for a link of `version`. */
+export const labDefaults = (version: LinkVersion): LabLinkSettings =>
+  version === 1 ? DEFAULT_LAB_V1 : DEFAULT_LAB;
 
 /**
  * The GLUE page's settings are its rows' defaults (glue.md §4). Its race is the paper's

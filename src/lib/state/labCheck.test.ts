@@ -19,7 +19,7 @@ const base = (over: Partial<LabSettings> = {}): LabSettings => ({
 describe('lab defaults', () => {
   it('are what a v1 link without lab keys has always meant', () => {
     // The literal defaults of the first lab links (defaults.ts before the rows became the source).
-    const { runs, ...rest } = DEFAULT_LAB;
+    const { runs, ...rest } = decodeLink('#v=1&page=lab').link.lab!;
     expect(rest).toEqual({
       task: 'modadd',
       p: 23,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
-import { DEFAULT_LAB, DEFAULT_LINK } from './defaults';
+import { DEFAULT_LAB, DEFAULT_LAB_V1, DEFAULT_LINK } from './defaults';
 import { labProblems } from './labCheck';
 import { LAB_SETTINGS, LAB_VIEW_SETTINGS } from './schema';
 import {
@@ -30,7 +30,32 @@ describe('lab link codec', () => {
     expect(ignored).toEqual([]);
     expect(link.lab).toEqual(DEFAULT_LAB);
     expect(encodeLink(link)).toBe('v=2&page=lab');
-    expect(decodeLink('#v=1&page=lab').link.lab).toEqual(DEFAULT_LAB);
+    expect(decodeLink('#v=1&page=lab').link.lab).toEqual(DEFAULT_LAB_V1);
+  });
+
+  it('reads a version-1 lab link with version 1’s defaults, and writes what it meant', () => {
+    // Version 1's lab, as it was before version 2 (commit e6550d6): curves against steps, one
+    // seed, adaptive runs at γ 1e-3 (torch preset), SAM and SGD at γ 0.1, ρ 0.05.
+    const v1 = decodeLink('#v=1&page=lab&lab.steps=40').link.lab!;
+    expect(v1.xAxis).toBe('steps');
+    expect(v1.steps).toBe(40);
+    expect(v1.runs.map((r) => [r.family, r.preset, r.config.lr, r.config.rho])).toEqual([
+      ['adasam', 'torch', 1e-3, 0.05],
+      ['amsgrad', 'torch', 1e-3, 0],
+      ['sam', 'paper', 0.1, 0.05],
+      ['sgd', 'paper', 0.1, 0],
+    ]);
+    // re-written as version 2, it names what differs from version 2's defaults
+    const text = encodeLink({ ...DEFAULT_LINK, page: 'lab', lab: v1 });
+    expect(text).toContain('lab.x=steps');
+    expect(decodeLink('#' + text).link.lab).toEqual(v1);
+  });
+
+  it('reads a version-2 lab link with version 2’s defaults: curves against gradient evaluations', () => {
+    const v2 = decodeLink('#v=2&page=lab&lab.steps=40').link.lab!;
+    expect(v2.xAxis).toBe('gradEvals');
+    expect(decodeLink('#page=lab').link.lab!.xAxis).toBe('gradEvals');
+    expect(decodeLink('#v=2&page=lab&lab.x=steps').link.lab!.xAxis).toBe('steps');
   });
 
   it('a link without a lab field encodes like one with the defaults', () => {

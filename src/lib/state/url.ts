@@ -22,6 +22,7 @@ import {
   DEFAULT_GLUE,
   DEFAULT_LAB,
   DEFAULT_LINK,
+  labDefaults,
   linkDefaults,
   type LinkDefaults,
 } from './defaults';
@@ -270,7 +271,7 @@ export function decodeLink(input: string): Decoded {
   const view = decodeRows(VIEW_SETTINGS, params, '', defaults.view, used, ignored);
 
   const runs = decodeRuns(params, 'r', defaults.runs, used, ignored, defaults.runBase);
-  const lab = decodeLab(params, used, ignored);
+  const lab = decodeLab(params, used, ignored, labDefaults(version));
   const glue = decodeGlue(params, used, ignored);
 
   for (const [key, value] of params) {
@@ -331,14 +332,16 @@ function decodeRuns(
 
 const LAB_RUN_PREFIX = 'lab.r';
 
+/** The lab's part of a link, against the defaults of the link's version (defaults.ts labDefaults). */
 function decodeLab(
   params: Map<string, string>,
   used: Set<string>,
   ignored: Ignored[],
+  defaults: LabLinkSettings,
 ): LabLinkSettings {
-  const settings = decodeRows(LAB_SETTINGS, params, '', DEFAULT_LAB, used, ignored);
-  const view = decodeRows(LAB_VIEW_SETTINGS, params, '', DEFAULT_LAB, used, ignored);
-  const runs = decodeRuns(params, LAB_RUN_PREFIX, DEFAULT_LAB.runs, used, ignored, recipe);
+  const settings = decodeRows(LAB_SETTINGS, params, '', defaults, used, ignored);
+  const view = decodeRows(LAB_VIEW_SETTINGS, params, '', defaults, used, ignored);
+  const runs = decodeRuns(params, LAB_RUN_PREFIX, defaults.runs, used, ignored, recipe);
   return { ...settings, ...view, runs };
 }
 
