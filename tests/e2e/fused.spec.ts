@@ -1,10 +1,11 @@
 /**
  * The fused WebGPU optimizer programs (src/lib/tf/fused) on SwiftShader WebGPU: 50 steps of every
  * family member and both presets (the golden problems, and wells for what the goldens lack) and a
- * tiny transformer (50 steps of paper AdaSAM, 8 of every other member and preset), fused vs the op path at the spec's float32 tolerance, the golden files
- * replayed, and fewer dispatches outside the gradient passes than the op path. One WebGPU context
- * for the whole file (decisions.md): one page, one evaluate. The page is served by a Vite dev
- * server started here, so nothing of it enters the app's build.
+ * tiny transformer (10 steps of paper AdaSAM, 2 of every other member and preset), fused vs the
+ * op path at the spec's float32 tolerance, the golden files replayed, and fewer dispatches outside
+ * the gradient passes than the op path. One WebGPU context for the whole file (decisions.md): one
+ * page, one evaluate. The page is served by a Vite dev server started here, so nothing of it
+ * enters the app's build.
  */
 import { test, expect } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
@@ -51,7 +52,7 @@ test('fused programs match the op path and the golden files; fewer dispatches', 
         }
       ).__fusedParity(o),
     {
-      transformerSteps: Number(process.env.FUSED_TRANSFORMER_STEPS ?? 50),
+      transformerSteps: Number(process.env.FUSED_TRANSFORMER_STEPS ?? 10),
       only: process.env.FUSED_ONLY ?? '',
     },
   )) as Parity;
