@@ -9,7 +9,8 @@
  * (each in its own tidy, so the update's temporaries never exist for all tensors at once); then
  * one readback of the finiteness flag and the scalars, and the commit by assign (spec §7.5: a
  * non-finite step commits nothing). On the WebGPU backend the ascent and the update run the fused
- * programs of ./fused instead (the op path, which every other backend runs, is their reference).
+ * programs of ./fused instead, and on wasm the update is one pass over the heap (./wasmUpdate, the
+ * op path's bits); the op path, which every other backend runs, is their reference.
  *
  * @example
  *   const opt = new TensorOptimizer(resolveConfig({ lr: 0.05, rho: 0.05 }), { w: tf.zeros([3]) });
@@ -30,6 +31,7 @@ import {
 import { fusedAscend, fusedAvailable, fusedFlag, fusedUpdate } from './fused/fusedStep';
 import { mapValueAndGrad, type LossFn } from './maps';
 import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
+import { wasmUpdate, wasmUpdateAvailable } from './wasmUpdate';
 
 export { mapValueAndGrad, type LossFn };
 
@@ -111,7 +113,8 @@ export class TensorOptimizer {
 
   /**
    * Copies x0 (the caller keeps it); throws ConfigError before any tensor is made for an invalid
-   * config. On WebGPU a step runs the fused programs unless `fused: false` (the op path).
+   * config. On WebGPU a step runs the fused programs, and on wasm the one-pass update, unless
+   * `fused: false` (the op path).
    */
   constructor(config: OptimizerConfig, x0: TensorMap, options: { fused?: boolean } = {}) {
     this.config = validateConfig({ ...config });
@@ -165,6 +168,7 @@ export class TensorOptimizer {
     const vg =
       typeof lossFn === 'function' ? mapValueAndGrad(lossFn, this.#keys) : lossFn.valueAndGrad;
     const fused = this.#fused && fusedAvailable();
+    const onePass = this.#fused && !fused && wasmUpdateAvailable();
     // 4.1–4.3: x + δ is a temporary tensor of this tidy; the variables stay at x_t
     const a = tf.tidy(
       () =>
@@ -177,7 +181,9 @@ export class TensorOptimizer {
     for (const key of this.#keys)
       leaves[key] = fused
         ? this.#fusedLeaf(config, key, a.s, a.g, keep)
-        : this.#updateLeaf(config, key, a.s, a.g);
+        : onePass
+          ? this.#wasmLeaf(config, key, a.s, a.g, keep)
+          : this.#updateLeaf(config, key, a.s, a.g);
     const scalars = [a.loss, ...(a.sNorm && a.lossPerturbed ? [a.sNorm, a.lossPerturbed] : [])];
     // one readback: [ok, loss, ‖s‖?, f(x+δ)?]
     const packed = tf.tidy(() => {
@@ -260,6 +266,29 @@ export class TensorOptimizer {
         ok,
       } as unknown as tf.TensorContainer;
     }) as unknown as LeafUpdate;
+  }
+
+  /** The one-pass wasm update for parameter tensor `key` (its ok flag comes with it). */
+  #wasmLeaf(
+    config: OptimizerConfig,
+    key: string,
+    s: TensorMap,
+    g: TensorMap,
+    withEta: boolean,
+  ): LeafUpdate {
+    return wasmUpdate(
+      config,
+      this.#k + 1,
+      {
+        x: this.#x[key],
+        g: g[key],
+        s: s[key],
+        m: this.#m[key],
+        v: this.#v?.[key] ?? null,
+        vHat: this.#vHat?.[key] ?? null,
+      },
+      withEta,
+    );
   }
 
   /** The fused programs' share of the update for parameter tensor `key` (no ok: x is poisoned). */
