@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILY_NAMES, recipe, type OptimizerConfig, type Preset } from '../optim/config';
 import { stepFinite, update, type OptState } from '../optim/step';
+import { TensorOptimizer } from './optimizer';
 import { useWasm } from './roberta/tinyModel';
 import { tensorSpace, type TensorMap } from './tensorSpace';
 import { registerWasmUpdate, wasmUpdate, wasmUpdateAvailable } from './wasmUpdate';
@@ -140,5 +141,33 @@ describe('wasm one-pass update', () => {
     const actual = await onePass(config, 1, inputs(edit));
     expect(expected.at(-1)![0]).toBe(0);
     expect(actual.at(-1)![0]).toBe(0);
+  });
+});
+
+describe('TensorOptimizer on wasm', () => {
+  it('takes the one-pass update and keeps the op path’s bits over 6 steps', async () => {
+    const X = tf.tensor2d(values(6, 1), [N, 1]);
+    const y = tf.tensor2d(values(7, 1), [N, 1]);
+    const loss = (p: TensorMap) =>
+      tf.losses.meanSquaredError(y, tf.add(tf.mul(tf.tanh(tf.mul(X, p.a)), p.b), p.c));
+    const x0 = { a: tf.tensor1d([0.5]), b: tf.tensor1d([-0.3]), c: tf.tensor1d([0.1]) };
+    const run = async (fused: boolean) => {
+      const opt = new TensorOptimizer(recipe('adasam', 'torch', { lr: 0.05 }), x0, { fused });
+      let kernels: string[] = [];
+      for (let t = 0; t < 6; t++) {
+        const profile = await tf.profile(async () => (await opt.step(loss))!.release());
+        kernels = profile.kernelNames;
+      }
+      expect(kernels.includes('AdaSAMUpdateWasm')).toBe(fused);
+      const w = await opt.getWeights();
+      opt.dispose();
+      return JSON.stringify(w, (_, v: unknown) => (v instanceof Float32Array ? bits(v) : v));
+    };
+    const before = tf.memory().numTensors;
+    const onePass = await run(true);
+    expect(tf.memory().numTensors).toBe(before); // nothing of the steps is left behind
+    expect(onePass).toBe(await run(false));
+    expect(JSON.parse(onePass).k).toBe(6);
+    tf.dispose([X, y, ...Object.values(x0)]);
   });
 });
