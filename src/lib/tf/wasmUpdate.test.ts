@@ -148,7 +148,7 @@ describe('TensorOptimizer on wasm', () => {
   it('takes the one-pass update and keeps the op path’s bits over 6 steps', async () => {
     const X = tf.tensor2d(values(6, 1), [N, 1]);
     const y = tf.tensor2d(values(7, 1), [N, 1]);
-    const loss = (p: TensorMap) =>
+    const loss = (p: TensorMap): tf.Scalar =>
       tf.losses.meanSquaredError(y, tf.add(tf.mul(tf.tanh(tf.mul(X, p.a)), p.b), p.c));
     const x0 = { a: tf.tensor1d([0.5]), b: tf.tensor1d([-0.3]), c: tf.tensor1d([0.1]) };
     const run = async (fused: boolean) => {
