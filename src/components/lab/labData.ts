@@ -7,12 +7,28 @@ import type { EtaSnapshot, HessianState } from '../../lib/pageState/LabState.sve
 import type { EvalMetrics, SliceResult, SpeedupCurve, StepMetrics } from '../../lib/lab/types';
 import type { ChartTable } from '../common/chartData';
 
-/** Every step of every run: the minibatch loss and the diagnostics of spec §4 (‖s‖, ‖δ‖, …). */
-export function stepsTable(steps: StepMetrics[][], labels: string[]): ChartTable {
+/** `run`, then `seed` (1-based) when the race has several seeds: which curve a row belongs to. */
+function seedColumns<M>(perSeed: M[][][]): {
+  columns: string[];
+  rows: (label: string, seed: number) => (string | number)[];
+} {
+  const many = perSeed.length > 1;
+  return {
+    columns: many ? ['run', 'seed'] : ['run'],
+    rows: (label, seed) => (many ? [label, seed + 1] : [label]),
+  };
+}
+
+/**
+ * Every step of every run (of every seed, given per seed): the minibatch loss and the
+ * diagnostics of spec §4 (‖s‖, ‖δ‖, …).
+ */
+export function stepsTable(perSeed: StepMetrics[][][], labels: string[]): ChartTable {
+  const id = seedColumns(perSeed);
   return {
     name: 'lab-steps',
     columns: [
-      'run',
+      ...id.columns,
       'step',
       'gradient evaluations',
       'wall ms',
@@ -22,28 +38,31 @@ export function stepsTable(steps: StepMetrics[][], labels: string[]): ChartTable
       'cos(s, g)',
       'sharpness',
     ],
-    rows: steps.flatMap((run, i) =>
-      run.map((m) => [
-        labels[i],
-        m.step,
-        m.gradEvals,
-        m.wallMs,
-        m.loss,
-        m.sNorm,
-        m.deltaNorm,
-        m.cosSG,
-        m.sharpness,
-      ]),
+    rows: perSeed.flatMap((steps, seed) =>
+      steps.flatMap((run, i) =>
+        run.map((m) => [
+          ...id.rows(labels[i], seed),
+          m.step,
+          m.gradEvals,
+          m.wallMs,
+          m.loss,
+          m.sNorm,
+          m.deltaNorm,
+          m.cosSG,
+          m.sharpness,
+        ]),
+      ),
     ),
   };
 }
 
-/** Every evaluation of every run: test and (sampled) training loss and accuracy. */
-export function evalsTable(evals: EvalMetrics[][], labels: string[]): ChartTable {
+/** Every evaluation of every run (of every seed): test and (sampled) training loss and accuracy. */
+export function evalsTable(perSeed: EvalMetrics[][][], labels: string[]): ChartTable {
+  const id = seedColumns(perSeed);
   return {
     name: 'lab-evaluations',
     columns: [
-      'run',
+      ...id.columns,
       'step',
       'gradient evaluations',
       'wall ms',
@@ -52,17 +71,19 @@ export function evalsTable(evals: EvalMetrics[][], labels: string[]): ChartTable
       'train loss',
       'train accuracy',
     ],
-    rows: evals.flatMap((run, i) =>
-      run.map((m) => [
-        labels[i],
-        m.step,
-        m.gradEvals,
-        m.wallMs,
-        m.testLoss,
-        m.testAcc,
-        m.trainLoss,
-        m.trainAcc,
-      ]),
+    rows: perSeed.flatMap((evals, seed) =>
+      evals.flatMap((run, i) =>
+        run.map((m) => [
+          ...id.rows(labels[i], seed),
+          m.step,
+          m.gradEvals,
+          m.wallMs,
+          m.testLoss,
+          m.testAcc,
+          m.trainLoss,
+          m.trainAcc,
+        ]),
+      ),
     ),
   };
 }

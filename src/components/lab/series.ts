@@ -16,6 +16,8 @@ export interface ChartSeries {
   dash?: string;
   /** a point to mark with a cross, e.g. where the run diverged */
   marker?: [number, number] | null;
+  /** a shaded band under the line, [x, low, high] per point (the range between seeds) */
+  band?: [number, number, number][];
 }
 
 export type XAxis = 'steps' | 'gradEvals' | 'wallMs';

@@ -18,6 +18,12 @@ export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendPreference = 'auto' | BackendName;
 
+/** At most this many seeds per race (each multiplies the race's time). */
+export const MAX_SEEDS = 5;
+
+/** The seed of the race's `k`-th seed (k = 0 is `seed` itself, which also makes the task). */
+export const seedOf = (seed: number, k: number): number => (seed + k) % 2 ** 31;
+
 /** Names of the texts shipped in static/texts/ for the character-level LM task. */
 export type TextName = 'alice';
 
@@ -94,6 +100,11 @@ export interface LabSettings {
   etaEvery?: number;
   /** seeds the task, the initial weights, the batch order and the dropout masks */
   seed: number;
+  /**
+   * every run trains once per seed seed, seed + 1, …, seed + seeds − 1 (initial weights, batch
+   * order, dropout; the task is always the one of `seed`); default 1
+   */
+  seeds?: number;
   backend: BackendPreference;
   /** parameter name whose η heatmap is sent (default: the first block's attention weights) */
   etaMatrix?: string;
@@ -125,6 +136,8 @@ export interface ParamInfo {
 /** Per-step diagnostics of one run (spec §2 diagnostics, reduced to scalars). */
 export interface StepMetrics {
   run: number;
+  /** which of the race's seeds (LabSettings.seeds); absent means 0, the first */
+  seed?: number;
   step: number;
   gradEvals: number;
   wallMs: number;
@@ -142,6 +155,8 @@ export interface StepMetrics {
 
 export interface EvalMetrics {
   run: number;
+  /** which of the race's seeds; absent means 0, the first */
+  seed?: number;
   step: number;
   gradEvals: number;
   wallMs: number;

@@ -57,6 +57,8 @@ export interface Divergence {
   run: number;
   step: number;
   message: string;
+  /** which of the race's seeds (0: the first) */
+  seed: number;
 }
 
 export type HessianState =
@@ -115,10 +117,14 @@ export class LabState {
   /** the settings of the last init, as sent */
   settings = $state.raw<LabSettings | null>(null);
 
-  /** per run, every step's diagnostics in order */
+  /** per run, every step's diagnostics in order (the first seed's: seedSteps[0]) */
   steps = $state.raw<StepMetrics[][]>([]);
-  /** per run, every evaluation in order */
+  /** per run, every evaluation in order (the first seed's: seedEvals[0]) */
   evals = $state.raw<EvalMetrics[][]>([]);
+  /** per seed (LabSettings.seeds), per run, every step's diagnostics in order */
+  seedSteps = $state.raw<StepMetrics[][][]>([]);
+  /** per seed, per run, every evaluation in order */
+  seedEvals = $state.raw<EvalMetrics[][][]>([]);
   /** per run, the latest η statistics (null for non-adaptive runs or before the first) */
   eta = $state.raw<(EtaSnapshot | null)[]>([]);
   diverged = $state.raw<Divergence[]>([]);
@@ -309,9 +315,13 @@ export class LabState {
 
   #clearResults(): void {
     const n = this.settings?.runs.length ?? 0;
+    const seeds = this.settings?.seeds ?? 1;
+    const perRun = () => Array.from({ length: n }, () => []);
     this.#pendingSteps = [];
-    this.steps = Array.from({ length: n }, () => []);
-    this.evals = Array.from({ length: n }, () => []);
+    this.seedSteps = Array.from({ length: seeds }, perRun);
+    this.seedEvals = Array.from({ length: seeds }, perRun);
+    this.steps = this.seedSteps[0] ?? [];
+    this.evals = this.seedEvals[0] ?? [];
     this.eta = Array.from({ length: n }, () => null);
     this.hessian = Array.from({ length: n }, () => null);
     this.diverged = [];
@@ -331,21 +341,25 @@ export class LabState {
     if (this.#pendingSteps.length === 0) return;
     // A local grouping, never stored in reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const byRun = new Map<number, StepMetrics[]>();
+    const byKey = new Map<string, StepMetrics[]>();
     for (const m of this.#pendingSteps) {
-      const list = byRun.get(m.run) ?? [];
+      const key = `${m.seed ?? 0}/${m.run}`;
+      const list = byKey.get(key) ?? [];
       list.push(m);
-      byRun.set(m.run, list);
+      byKey.set(key, list);
     }
     let latest = this.step;
-    for (const m of this.#pendingSteps) latest = Math.max(latest, m.step);
+    for (const m of this.#pendingSteps) if ((m.seed ?? 0) === 0) latest = Math.max(latest, m.step);
     this.#pendingSteps = [];
     // Status messages only come on changes of state; the progress between them is the metrics'.
     this.step = latest;
-    this.steps = this.steps.map((old, run) => {
-      const fresh = byRun.get(run);
-      return fresh ? old.concat(fresh) : old;
-    });
+    this.seedSteps = this.seedSteps.map((runs, seed) =>
+      runs.map((old, run) => {
+        const fresh = byKey.get(`${seed}/${run}`);
+        return fresh ? old.concat(fresh) : old;
+      }),
+    );
+    this.steps = this.seedSteps[0] ?? [];
   }
 
   #receive(msg: FromTrainer): void {
@@ -391,11 +405,16 @@ export class LabState {
         for (const m of msg.metrics) this.#pendingSteps.push(m);
         this.#scheduleFlush();
         break;
-      case 'eval-metrics':
-        this.evals = this.evals.map((old, run) =>
-          run === msg.metrics.run ? [...old, msg.metrics] : old,
+      case 'eval-metrics': {
+        const seed = msg.metrics.seed ?? 0;
+        this.seedEvals = this.seedEvals.map((runs, k) =>
+          k === seed
+            ? runs.map((old, run) => (run === msg.metrics.run ? [...old, msg.metrics] : old))
+            : runs,
         );
+        this.evals = this.seedEvals[0] ?? [];
         break;
+      }
       case 'eta-stats':
         this.eta = this.eta.map((old, run) =>
           run === msg.run
@@ -404,7 +423,10 @@ export class LabState {
         );
         break;
       case 'diverged':
-        this.diverged = [...this.diverged, { run: msg.run, step: msg.step, message: msg.message }];
+        this.diverged = [
+          ...this.diverged,
+          { run: msg.run, step: msg.step, message: msg.message, seed: msg.seed ?? 0 },
+        ];
         break;
       case 'hessian':
         this.hessian = this.hessian.map((h, i) =>

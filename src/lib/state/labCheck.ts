@@ -93,6 +93,7 @@ function rowValuesOf(s: LabSettings): Record<string, unknown> {
     steps: s.steps,
     evalEvery: s.evalEvery,
     seed: s.seed,
+    seeds: s.seeds ?? 1,
     backend: s.backend,
   };
 }

@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, FAMILY, FAMILY_NAMES, type OptimizerConfig } from '../o
 import { LANDSCAPE_IDS } from '../landscapes';
 import { DEFAULT_RACE } from '../landscapes/race';
 import { DEFAULT_STOCHASTIC } from '../landscapes/stochastic';
-import { BACKEND_NAMES, TASK_KINDS } from '../lab/types';
+import { BACKEND_NAMES, MAX_SEEDS, TASK_KINDS } from '../lab/types';
 import type { Setting } from './settings';
 
 /**
@@ -556,6 +556,18 @@ export const LAB_SETTINGS = [
     max: 2 ** 31 - 1,
   },
   {
+    kind: 'int',
+    name: 'seeds',
+    url: 'lab.seeds',
+    group: 'train',
+    label: 'seeds',
+    unit: 'seeds',
+    help: 'How many times each optimizer runs, with seeds seed, seed + 1, …: each gives other initial weights, batch order and dropout masks (the task stays the same). The charts show the mean and the range between seeds.',
+    default: 1,
+    min: 1,
+    max: MAX_SEEDS,
+  },
+  {
     kind: 'enum',
     name: 'backend',
     url: 'lab.be',
@@ -592,6 +604,14 @@ export const LAB_VIEW_SETTINGS = [
     default: 'train',
     values: ['train', 'test', 'testAcc'],
     labels: ['training loss', 'test loss', 'test accuracy'],
+  },
+  {
+    kind: 'bool',
+    name: 'everySeed',
+    url: 'lab.every',
+    label: 'every seed',
+    help: 'Over several seeds: draw each seed’s own curve as well as their mean and range.',
+    default: false,
   },
 ] as const satisfies readonly Setting[];
 

@@ -501,6 +501,7 @@ export function toLabSettings(lab: LabLinkSettings): LabSettings {
     steps: lab.steps,
     evalEvery: lab.evalEvery,
     seed: lab.seed,
+    seeds: lab.seeds,
     backend: lab.backend,
   };
 }

@@ -27,6 +27,24 @@ describe('trace for a lab link', () => {
     expect(Math.abs(a.losses[0] - Math.log(5))).toBeLessThan(0.1);
   });
 
+  it('with two seeds: the first seed’s losses are the one-seed trace, the second another run', async () => {
+    const settings = toLabSettings(decodeLink(LAB_LINK).link.lab!);
+    const out = await traceLab({ ...settings, seeds: 2 });
+    expect(out.runs.map((r) => [r.label, r.seed])).toEqual([
+      ['AdaSAM', 1],
+      ['SGD', 1],
+      ['AdaSAM', 2],
+      ['SGD', 2],
+    ]);
+    expect(out.runs.slice(0, 2).map((r) => r.losses)).toEqual(
+      pins.output.runs.map((r) => r.losses),
+    );
+    // seed 2 starts from other weights: another first loss, still near ln 5
+    expect(out.runs[2].losses[0]).not.toBe(out.runs[0].losses[0]);
+    expect(Math.abs(out.runs[2].losses[0] - Math.log(5))).toBeLessThan(0.1);
+    expect(out.runs[3].losses[0]).toBe(out.runs[2].losses[0]);
+  });
+
   it('the command prints {"runs":[{"label","losses"}]} for the link, and names a bad setting', () => {
     const trace = (link: string) =>
       spawnSync(ROOT + 'node_modules/.bin/tsx', ['scripts/trace.ts', link], {

@@ -56,6 +56,42 @@ const reached = (step: number) => (m: FromTrainer) =>
   m.type === 'step-metrics' && m.metrics.some((x) => x.step === step);
 
 describe('TrainerHandlers', () => {
+  it('with two seeds trains every run once per seed: the first seed as alone, the second tagged', async () => {
+    const one = harness();
+    await one.h.handle({ type: 'init', settings: settings() });
+    await one.h.handle({ type: 'start' });
+    const two = harness();
+    await two.h.handle({ type: 'init', settings: settings({ seeds: 2 }) });
+    await two.h.handle({ type: 'start' });
+    const steps = two.of('step-metrics').flatMap((m) => m.metrics);
+    const first = steps.filter((m) => m.seed === undefined);
+    const second = steps.filter((m) => m.seed === 1);
+    expect(first.length + second.length).toBe(steps.length);
+    // the first seed is the one-seed race, bit for bit (the same weights, batches and clock of steps)
+    const strip = (ms: typeof steps) => ms.map(({ wallMs: _w, ...m }) => m);
+    expect(strip(first)).toEqual(strip(one.of('step-metrics').flatMap((m) => m.metrics)));
+    // the second: every run, every step, from other weights (seed 2), so another first loss
+    expect(second.map((m) => [m.run, m.step])).toEqual(first.map((m) => [m.run, m.step]));
+    expect(second[0].loss).not.toBe(first[0].loss);
+    // evaluations at 0, 3 and 6 for both runs of both seeds
+    const evals = two
+      .of('eval-metrics')
+      .map((m) => [m.metrics.seed ?? 0, m.metrics.run, m.metrics.step]);
+    for (const seed of [0, 1])
+      for (const run of [0, 1])
+        expect(evals.filter(([s, r]) => s === seed && r === run).map(([, , t]) => t)).toEqual([
+          0, 3, 6,
+        ]);
+    expect(two.of('status').at(-1)).toMatchObject({ state: 'done', step: 6 });
+  });
+
+  it('refuses more seeds than the row allows', async () => {
+    const { h, of } = harness();
+    await h.handle({ type: 'init', settings: settings({ seeds: 6 }) });
+    expect(of('error')[0]).toMatchObject({ phase: 'settings' });
+    expect(of('error')[0].message).toMatch(/seeds/);
+  });
+
   it('init reports the backend and the built task, then start trains every run to the end', async () => {
     const { h, of } = harness();
     await h.handle({ type: 'init', settings: settings() });

@@ -28,7 +28,13 @@ import {
 } from '../tf/model/transformer';
 import { hessianTopEigen, lossSlice, Race, speedupExperiment, tokenData } from '../tf/train';
 import type { FromTrainer, RunState, ToTrainer } from './trainerProtocol';
-import type { BackendName, LabSettings, StepMetrics, TextName } from '../lab/types';
+import {
+  seedOf,
+  type BackendName,
+  type LabSettings,
+  type StepMetrics,
+  type TextName,
+} from '../lab/types';
 
 export interface HandlerDeps {
   /** postMessage (with optional transfer list) */
@@ -53,7 +59,10 @@ const messageOf = (err: unknown): string =>
 export class TrainerHandlers {
   readonly #d: Required<Omit<HandlerDeps, 'texts'>> & { texts: Partial<Record<TextName, string>> };
   #settings: LabSettings | null = null;
+  /** the race of the first seed: η statistics, Hessian, slice and speed-up use it */
   #race: Race<TokenBatch> | null = null;
+  /** the races of the other seeds (LabSettings.seeds), trained in step with the first */
+  #others: Race<TokenBatch>[] = [];
   #backend: BackendName | null = null;
   #failedBackends: BackendName[] = [];
   #backendLost: string | null = null;
@@ -176,26 +185,34 @@ export class TrainerHandlers {
       this.#error('settings', `model: ${modelProblems.join('; ')}`, true);
       return false;
     }
-    const bytes = estimateBytes(model, settings.batch, settings.runs.length);
+    const seeds = settings.seeds ?? 1;
+    const bytes = estimateBytes(model, settings.batch, settings.runs.length * seeds);
     const budget = memoryBudget(this.#backend ?? 'cpu');
     const largest = largestTensorBytes(model, settings.batch);
     if (bytes > budget.total || largest > budget.buffer) {
       this.#error(
         'settings',
         `the model is too large for ${this.#backend}: training needs about ${fmtMiB(bytes)} (largest tensor ${fmtMiB(largest)}), ` +
-          `the budget is ${fmtMiB(budget.total)} (buffers up to ${fmtMiB(budget.buffer)}). Use a smaller batch, d_model, MLP width or fewer runs.`,
+          `the budget is ${fmtMiB(budget.total)} (buffers up to ${fmtMiB(budget.buffer)}). Use a smaller batch, d_model, MLP width, fewer runs or fewer seeds.`,
         true,
       );
       return false;
     }
-    this.#race = new Race({
-      model: transformer(model),
-      data: tokenData(data),
-      runs: settings.runs,
-      batch: settings.batch,
-      seed: settings.seed,
-      snapshotEvery: settings.snapshotEvery ?? Math.max(1, Math.round(settings.steps / 50)),
-    });
+    const race = (k: number) =>
+      new Race({
+        model: transformer(model),
+        data: tokenData(data),
+        runs: settings.runs,
+        batch: settings.batch,
+        seed: seedOf(settings.seed, k),
+        // only the first seed's weights are sliced
+        snapshotEvery:
+          k === 0
+            ? (settings.snapshotEvery ?? Math.max(1, Math.round(settings.steps / 50)))
+            : settings.steps + 1,
+      });
+    this.#race = race(0);
+    for (let k = 1; k < seeds; k++) this.#others.push(race(k));
     await this.#race.snapshotInitial();
     this.#settings = settings;
     if (settings.etaMatrix) this.#etaMatrix = settings.etaMatrix;
@@ -248,45 +265,20 @@ export class TrainerHandlers {
 
   async #runLoop(): Promise<void> {
     const s = this.#settings!;
-    const etaEvery = s.etaEvery ?? s.evalEvery;
     this.#looping = true;
     this.#setState('running');
     try {
       if (this.#race!.step === 0) await this.#exclusive(() => this.#evaluateAll());
       while (this.#state === 'running') {
-        const race = this.#race;
-        if (!race || !race.active || race.step >= s.steps) break;
+        const races = this.#races();
+        if (!races.some((r) => r.active && r.step < s.steps)) break;
         const failed = await this.#exclusive(async () => {
-          const next = race.step + 1;
-          const wantEta = etaEvery > 0 && next % etaEvery === 0;
           try {
-            if (this.#backendLost) throw new Error(this.#backendLost);
-            const results = await race.round(
-              wantEta ? { heatmap: this.#etaMatrix ?? defaultEtaMatrix(race.model) } : undefined,
-            );
-            for (const r of results) {
-              if (r.kind === 'step') {
-                this.#pending.push(r.metrics);
-                if (r.eta)
-                  this.#d.post({
-                    type: 'eta-stats',
-                    run: r.metrics.run,
-                    step: r.metrics.step,
-                    histograms: r.eta.histograms,
-                    heatmap: r.eta.heatmap,
-                  });
-              } else if (r.kind === 'diverged') {
-                this.#d.post({ type: 'diverged', run: r.run, step: r.step, message: r.message });
-              }
-            }
-            for (const r of results) {
-              if (
-                r.kind === 'step' &&
-                (r.metrics.step % s.evalEvery === 0 || r.metrics.step === s.steps)
-              ) {
-                this.#flush();
-                this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(r.metrics.run) });
-              }
+            // one step of every seed's race: the seeds stay in step, so the band is never stale
+            for (const [k, race] of races.entries()) {
+              if (!race.active || race.step >= s.steps) continue;
+              if (this.#backendLost) throw new Error(this.#backendLost);
+              await this.#round(race, k, s);
             }
             return null;
           } catch (err) {
@@ -302,6 +294,43 @@ export class TrainerHandlers {
       this.#looping = false;
     }
     if (this.#state === 'running') this.#setState('done');
+  }
+
+  /** Every seed's race, the first seed's first (empty before init). */
+  #races(): Race<TokenBatch>[] {
+    return this.#race ? [this.#race, ...this.#others] : [];
+  }
+
+  /** One round of the race of seed `k`: its metrics (tagged with the seed after the first), η and evaluations. */
+  async #round(race: Race<TokenBatch>, k: number, s: LabSettings): Promise<void> {
+    const etaEvery = s.etaEvery ?? s.evalEvery;
+    const tag = k === 0 ? {} : { seed: k };
+    const wantEta = k === 0 && etaEvery > 0 && (race.step + 1) % etaEvery === 0;
+    const results = await race.round(
+      wantEta ? { heatmap: this.#etaMatrix ?? defaultEtaMatrix(race.model) } : undefined,
+    );
+    for (const r of results) {
+      if (r.kind === 'step') {
+        this.#pending.push({ ...r.metrics, ...tag });
+        if (r.eta)
+          this.#d.post({
+            type: 'eta-stats',
+            run: r.metrics.run,
+            step: r.metrics.step,
+            histograms: r.eta.histograms,
+            heatmap: r.eta.heatmap,
+          });
+      } else if (r.kind === 'diverged') {
+        this.#d.post({ type: 'diverged', run: r.run, step: r.step, message: r.message, ...tag });
+      }
+    }
+    for (const r of results) {
+      if (r.kind === 'step' && (r.metrics.step % s.evalEvery === 0 || r.metrics.step === s.steps)) {
+        this.#flush();
+        const metrics = await race.evaluate(r.metrics.run);
+        this.#d.post({ type: 'eval-metrics', metrics: { ...metrics, ...tag } });
+      }
+    }
   }
 
   /**
@@ -346,11 +375,15 @@ export class TrainerHandlers {
   }
 
   async #evaluateAll(): Promise<void> {
-    const race = this.#race;
-    if (!race) return;
-    for (let i = 0; i < race.runs.length; i++) {
-      if (race.runs[i].opt.status === 'ok')
-        this.#d.post({ type: 'eval-metrics', metrics: await race.evaluate(i) });
+    for (const [k, race] of this.#races().entries()) {
+      for (let i = 0; i < race.runs.length; i++) {
+        if (race.runs[i].opt.status !== 'ok') continue;
+        const metrics = await race.evaluate(i);
+        this.#d.post({
+          type: 'eval-metrics',
+          metrics: k === 0 ? metrics : { ...metrics, seed: k },
+        });
+      }
     }
   }
 
@@ -518,7 +551,8 @@ export class TrainerHandlers {
   }
 
   #disposeRace(): void {
-    this.#race?.dispose();
+    for (const race of this.#races()) race.dispose();
     this.#race = null;
+    this.#others = [];
   }
 }

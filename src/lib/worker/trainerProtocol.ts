@@ -113,8 +113,11 @@ export type FromTrainer =
       histograms: EtaHistogram[];
       heatmap: EtaHeatmap | null;
     }
-  /** A run hit NaN/Inf at `step`; it stopped and keeps its last good weights (the others go on). */
-  | { type: 'diverged'; run: number; step: number; message: string }
+  /**
+   * A run hit NaN/Inf at `step`; it stopped and keeps its last good weights (the others go on).
+   * `seed`: which of the race's seeds (absent: the first). Step and eval metrics carry it too.
+   */
+  | { type: 'diverged'; run: number; step: number; message: string; seed?: number }
   /** λ_max of the Hessian by power iteration on Hessian-vector products. */
   | {
       type: 'hessian';
