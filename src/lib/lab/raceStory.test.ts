@@ -79,6 +79,24 @@ describe('raceStory', () => {
     expect(lines).toHaveLength(2);
   });
 
+  it('a ρ grid: names the ρ with the best mean test accuracy and says it was picked on the test set', () => {
+    const at = (rho: number) => recipe('adasam', 'torch', { rho });
+    const evals = (accs: number[]) => [accs.map((a, run) => [ev(run, a, 1)])];
+    const lines = raceStory({
+      labels: ['AdaSAM #1', 'AdaSAM #2', 'AdaSAM #3'],
+      configs: [at(0.01), at(0.05), at(0.1)],
+      seedEvals: [...evals([0.3, 0.5, 0.4]), ...evals([0.32, 0.6, 0.38])],
+      steps: 100,
+      chanceLoss: null,
+    });
+    expect(lines).toHaveLength(1);
+    // ρ 0.05: mean 0.55, sd |0.5 − 0.6|/√2 ≈ 0.071; its lead over ρ 0.1 (0.39) is 0.16 > 0.071
+    expect(lines[0]).toMatch(
+      /^Of AdaSAM at ρ 0\.01, 0\.05, 0\.1, ρ = 0\.05 ends with the highest mean test accuracy \(0\.550 ± 0\.071\); its lead over ρ = 0\.1 is larger than the spread/,
+    );
+    expect(lines[0]).toMatch(/picks ρ on the test set/);
+  });
+
   it('one seed: no claim about chance', () => {
     const lines = raceStory(race([[0.8, 0.5, 0.6, 0.9, 1]]));
     expect(lines[0]).toMatch(/ahead of AMSGrad in both training loss/);

@@ -4,7 +4,7 @@
  * those numbers that point at the chart to watch. Nothing here is a canned claim: every sentence
  * is chosen by a comparison of the computed results, so a race where AdaSAM loses says so.
  */
-import { familyOf, type OptimizerConfig } from '../optim/config';
+import { FAMILY, familyOf, type OptimizerConfig } from '../optim/config';
 import type { EvalMetrics } from './types';
 import { gapOf, spreadOf, type Spread } from './seedStats';
 
@@ -60,6 +60,35 @@ export const meanSd = (s: Spread, digits = 3): string =>
       : `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}`;
 
 /**
+ * Where one family runs at several ρ (a ρ grid): which ρ ends with the highest mean test accuracy,
+ * whether its lead over the next is within the seeds' spread, and that the choice is made on the
+ * test set (the lab has no validation split).
+ */
+function gridStory(r: RaceInput, rows: RunSummary[]): string[] {
+  const families = r.configs.map(familyOf);
+  const out: string[] = [];
+  for (const family of new Set(families)) {
+    const runs = families.flatMap((f, i) => (f === family && r.configs[i].rho > 0 ? [i] : []));
+    const rhos = new Set(runs.map((i) => r.configs[i].rho));
+    if (runs.length < 2 || rhos.size < runs.length) continue;
+    const ranked = [...runs].sort((a, b) => rows[b].testAcc.mean - rows[a].testAcc.mean);
+    const [best, next] = ranked;
+    const name = FAMILY[family].label;
+    const accs = (run: number) => r.seedEvals.map((seed) => seed[run]?.at(-1)?.testAcc ?? NaN);
+    const lead = gapOf(accs(best), accs(next));
+    const list = runs.map((i) => r.configs[i].rho).join(', ');
+    out.push(
+      `Of ${name} at ρ ${list}, ρ = ${r.configs[best].rho} ends with the highest mean test accuracy (${meanSd(rows[best].testAcc)})` +
+        (r.seedEvals.length > 1
+          ? `; its lead over ρ = ${r.configs[next].rho} is ${lead.withinSpread ? 'within' : 'larger than'} the spread between seeds.`
+          : '.') +
+        ' The lab has no separate validation split, so this picks ρ on the test set, which flatters the winner.',
+    );
+  }
+  return out;
+}
+
+/**
  * Sentences about the race, from its numbers: where AdaSAM's difference to AMSGrad shows (test
  * accuracy or training loss) and which chart shows it, whether that gap is within the spread
  * between seeds, and which runs never left the chance loss.
@@ -102,6 +131,7 @@ export function raceStory(r: RaceInput): string[] {
         'One seed cannot say whether this gap is more than chance: set seeds to 3 or more to see the spread.',
       );
   }
+  out.push(...gridStory(r, rows));
   if (r.chanceLoss !== null) {
     const stuck = rows.filter(
       (row) => row.trainLoss.n > 0 && row.trainLoss.mean >= r.chanceLoss! - 0.05,

@@ -38,9 +38,11 @@ describe('lab defaults', () => {
       steps: 300,
       evalEvery: 25,
       seed: 1,
+      seeds: 1,
       backend: 'auto',
       xAxis: 'steps',
       curve: 'train',
+      everySeed: false,
     });
     expect(runs.map((r) => [r.family, r.preset, r.config.lr, r.config.rho])).toEqual([
       ['adasam', 'torch', 1e-3, 0.05],

@@ -82,9 +82,11 @@ describe('lab link codec', () => {
       steps: 1234,
       evalEvery: 7,
       seed: 42,
+      seeds: 4,
       backend: 'wasm',
       xAxis: 'wallMs',
       curve: 'testAcc',
+      everySeed: true,
       runs: [
         runSpec('adasam', 'torch', { lr: 3e-4, rho: 0.1 }),
         runSpec('sgd', 'paper', { lr: 0.2 }),
@@ -114,8 +116,8 @@ describe('lab link codec', () => {
     const { link, ignored } = decodeLink(
       '#v=1&page=lab&lab.task=%3Cscript%3E&lab.d=1e9&lab.be=cuda&lab.drop=-1&lab.r0=notAnOptimizer&lab.r0.lr=abc&lab.zz=1&lab.r1.lr=0.1',
     );
-    expect(link.lab!.task).toBe(DEFAULT_LAB.task);
-    expect(link.lab!.dModel).toBe(DEFAULT_LAB.dModel);
+    expect(link.lab!.task).toBe(DEFAULT_LAB_V1.task);
+    expect(link.lab!.dModel).toBe(DEFAULT_LAB_V1.dModel);
     expect(link.lab!.backend).toBe('auto');
     expect(link.lab!.dropout).toBe(0);
     expect(link.lab!.runs).toHaveLength(1);
@@ -152,20 +154,21 @@ describe('lab link codec', () => {
 });
 
 describe('toLabSettings', () => {
-  it('maps the default lab to the worker settings', () => {
-    const s = toLabSettings(DEFAULT_LAB);
+  it('maps the version-1 default lab to the worker settings', () => {
+    const s = toLabSettings(DEFAULT_LAB_V1);
     expect(s.task).toEqual({ kind: 'modadd', p: 23, trainFraction: 0.5 });
     expect(s.model).toEqual({ layers: 2, dModel: 64, heads: 4, mlp: 128, dropout: 0 });
     expect(s.runs.map((r) => r.label)).toEqual(['AdaSAM', 'AMSGrad', 'SAM', 'SGD']);
-    expect(s.runs[0].config).toEqual(DEFAULT_LAB.runs[0].config);
-    expect(s.runs[0].config).not.toBe(DEFAULT_LAB.runs[0].config);
+    expect(s.runs[0].config).toEqual(DEFAULT_LAB_V1.runs[0].config);
+    expect(s.runs[0].config).not.toBe(DEFAULT_LAB_V1.runs[0].config);
     expect({
       batch: s.batch,
       steps: s.steps,
       evalEvery: s.evalEvery,
       seed: s.seed,
+      seeds: s.seeds,
       backend: s.backend,
-    }).toEqual({ batch: 64, steps: 300, evalEvery: 25, seed: 1, backend: 'auto' });
+    }).toEqual({ batch: 64, steps: 300, evalEvery: 25, seed: 1, seeds: 1, backend: 'auto' });
   });
 
   it('passes only the parameters of the chosen task', () => {
