@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { expectNoSeriousAxe } from './axe';
 import { test, expect } from './fixtures';
 
 const SHOTS = 'test-results/teach';
@@ -67,7 +68,10 @@ test('switching the landscape brings its recommended settings; a changed γ stay
 
 interface LessonFile {
   title: string;
-  steps: { title: string; question: { options: string[]; answer: number } }[];
+  steps: {
+    title: string;
+    question: { kind?: 'point'; options: string[]; answer: number; run: number };
+  }[];
 }
 const LESSON = JSON.parse(readFileSync('src/lessons/sam-adasam.json', 'utf8')) as LessonFile;
 
@@ -90,17 +94,31 @@ test('the built-in lesson, end to end: every step hides the result, records a pr
     await expect(page.getByTestId('test-scores')).toBeHidden();
     await expect(page.getByTestId('lesson-reveal')).toBeDisabled();
     await expect(player.getByTestId('lesson-equation')).toBeVisible();
-    // predict: the right option on even steps, a wrong one on odd steps
-    const pick =
-      i % 2 === 0
-        ? step.question.answer
-        : (step.question.answer + 1) % step.question.options.length;
-    if (pick === step.question.answer) right += 1;
-    await player.getByTestId('lesson-option').nth(pick).check();
-    await page.getByTestId('lesson-reveal').click();
-    await expect(page.getByTestId('lesson-verdict')).toContainText(
-      pick === step.question.answer ? 'Your prediction was right.' : 'Not this time.',
-    );
+    // predict: the right answer on even steps, a wrong one on odd steps
+    if (step.question.kind === 'point') {
+      // typed: Himmelblau's north-east minimum (3, 2) is within the tolerance of AdaSAM's end
+      expect(i % 2).toBe(0);
+      right += 1;
+      await player.getByTestId('lesson-predict-x').fill('3');
+      await player.getByTestId('lesson-predict-y').fill('2');
+      await player.getByTestId('lesson-predict-y').press('Enter');
+      await expect(player.getByTestId('lesson-prediction')).toHaveText(
+        'Your prediction: (3.00, 2.00)',
+      );
+      await page.getByTestId('lesson-reveal').click();
+      await expect(page.getByTestId('lesson-verdict')).toContainText('your prediction was right');
+    } else {
+      const pick =
+        i % 2 === 0
+          ? step.question.answer
+          : (step.question.answer + 1) % step.question.options.length;
+      if (pick === step.question.answer) right += 1;
+      await player.getByTestId('lesson-option').nth(pick).check();
+      await page.getByTestId('lesson-reveal').click();
+      await expect(page.getByTestId('lesson-verdict')).toContainText(
+        pick === step.question.answer ? 'Your prediction was right.' : 'Not this time.',
+      );
+    }
     await expect(page.getByTestId('concealed')).toHaveCount(0);
     await expect(page.getByTestId('trajectories')).toBeVisible();
     // the result plays: the step player runs
@@ -122,6 +140,71 @@ test('the built-in lesson, end to end: every step hides the result, records a pr
   await page.getByTestId('lesson-close').click();
   await expect(page.getByTestId('lesson-player')).toHaveCount(0);
   await expect(page).not.toHaveURL(/lesson=/);
+});
+
+/** The prediction's distance as the verdict shows it, and the run's end as its map marker says. */
+async function shownDistance(page: import('@playwright/test').Page): Promise<number> {
+  return Number((await page.getByTestId('lesson-distance').innerText()).replace('−', '-'));
+}
+async function endOnMap(page: import('@playwright/test').Page, run: number): Promise<number[]> {
+  const title = await page
+    .locator(`[data-testid="end-marker"][data-run="${run}"] title`)
+    .textContent();
+  const m = /ends at \((-?[\d.]+), (-?[\d.]+)\)/.exec(title ?? '');
+  expect(m, title ?? '').not.toBeNull();
+  return [Number(m![1]), Number(m![2])];
+}
+
+test('click where AdaSAM will end: by the mouse, then by the keyboard; the distance shown is from the end on the map', async ({
+  page,
+}) => {
+  const i = LESSON.steps.findIndex((s) => s.question.kind === 'point');
+  const run = LESSON.steps[i].question.run;
+  await page.goto(`./#lesson=builtin:sam-adasam&ls=${i}`);
+  const map = page.getByTestId('contour-map');
+  await expect(page.getByTestId('concealed')).toBeVisible();
+  await expect(page.getByTestId('lesson-reveal')).toBeDisabled();
+  await expect(page.getByTestId('prediction-marker')).toHaveCount(0);
+  // Himmelblau's map spans [−5, 5]²: a click at 30 % across and 40 % down is (−2, 1)
+  const box = (await map.boundingBox())!;
+  await map.click({ position: { x: 0.3 * box.width, y: 0.4 * box.height } });
+  // recorded: the fields hold the clicked point, and the player says it in words
+  const x = Number(await page.getByTestId('lesson-predict-x').inputValue());
+  const y = Number(await page.getByTestId('lesson-predict-y').inputValue());
+  expect(Math.abs(x + 2)).toBeLessThanOrEqual(0.03);
+  expect(Math.abs(y - 1)).toBeLessThanOrEqual(0.03);
+  const words = (v: number) => v.toFixed(2).replace('-', '−');
+  await expect(page.getByTestId('lesson-prediction')).toHaveText(
+    `Your prediction: (${words(x)}, ${words(y)})`,
+  );
+  await expect(page.getByTestId('prediction-marker')).toBeVisible();
+  // the start did not move: the click placed the prediction
+  await expect(page).not.toHaveURL(/x0=/);
+  // the keyboard: arrow keys on the map move the marker by 1 % of the domain (0.1), Shift 10 %
+  await map.focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('lesson-predict-x')).toHaveValue(
+    String(Number((x + 1).toFixed(3))),
+  );
+  await expect(page.getByTestId('lesson-predict-y')).toHaveValue(
+    String(Number((y + 0.1).toFixed(3))),
+  );
+  const answer = [x + 1, y + 0.1];
+  await page.screenshot({ path: `${SHOTS}/lesson-point-predict.png` });
+  await page.getByTestId('lesson-reveal').click();
+  await expect(page.getByTestId('trajectories')).toBeVisible();
+  const end = await endOnMap(page, run);
+  const d = await shownDistance(page);
+  expect(Math.abs(d - Math.hypot(answer[0] - end[0], answer[1] - end[1]))).toBeLessThanOrEqual(
+    0.006,
+  );
+  await expect(page.getByTestId('lesson-verdict')).toContainText('not this time');
+  await expect(page.getByTestId('lesson-score')).toHaveText('0 of 1');
+  // after the reveal the map moves the start again, and the prediction stays put
+  await expect(page.getByTestId('lesson-predict-x')).toBeDisabled();
+  await page.screenshot({ path: `${SHOTS}/lesson-point-revealed.png` });
+  await expectNoSeriousAxe(page, 'a revealed point question');
 });
 
 test('presenter view of a lesson step at 1280×720', async ({ page }) => {

@@ -7,10 +7,13 @@
  * every problem with its place ("step 3, question: answer must be …"). Text stays text: the
  * page shows it with text nodes only, never as markup.
  */
-import { decodeLink } from '../state/url';
+import { getLandscape } from '../landscapes';
+import { decodeLink, type PlaygroundLink } from '../state/url';
 import { EQUATIONS, type EquationId } from './equations';
 
-export interface Question {
+/** A multiple-choice question (a file may leave `kind` out: this is the default). */
+export interface ChoiceQuestion {
+  kind?: 'choice';
   prompt: string;
   options: string[];
   /** index into options */
@@ -18,6 +21,25 @@ export interface Question {
   /** shown after the reveal */
   explain: string;
 }
+
+/**
+ * "Click where it will end": the student marks a point on the 2-D map; after the reveal the page
+ * shows its distance from where run `run` of the step's link ends, right within `tolerance`
+ * (in the landscape's coordinates).
+ */
+export interface PointQuestion {
+  kind: 'point';
+  prompt: string;
+  /** the run of the step's link (counting from 0) whose end point is the answer */
+  run: number;
+  tolerance: number;
+  explain: string;
+}
+
+export type Question = ChoiceQuestion | PointQuestion;
+
+/** A student's recorded answer: an option's index, or a point on the map. */
+export type Answer = number | [number, number];
 
 export interface LessonStep {
   title: string;
@@ -60,14 +82,26 @@ function text(
   return v;
 }
 
-function checkQuestion(q: unknown, where: string, errors: string[]): Question {
-  const out: Question = { prompt: '', options: [], answer: 0, explain: '' };
+function checkQuestion(
+  q: unknown,
+  where: string,
+  errors: string[],
+  link: PlaygroundLink | null,
+): Question {
+  const out: ChoiceQuestion = { prompt: '', options: [], answer: 0, explain: '' };
   if (!isRecord(q)) {
     errors.push(`${where}: "question" must be an object with prompt, options, answer, explain`);
     return out;
   }
+  if (q.kind !== undefined && q.kind !== 'choice' && q.kind !== 'point') {
+    errors.push(
+      `${where}, question: "kind" must be "choice" (pick an option) or "point" (click on the map); got ${JSON.stringify(q.kind)?.slice(0, 40)}`,
+    );
+    return out;
+  }
   out.prompt = text(q, 'prompt', where + ', question', MAX_SHORT * 2, errors);
   out.explain = text(q, 'explain', where + ', question', MAX_TEXT, errors);
+  if (q.kind === 'point') return checkPoint(q, out.prompt, out.explain, where, errors, link);
   if (
     !Array.isArray(q.options) ||
     q.options.length < 2 ||
@@ -92,6 +126,49 @@ function checkQuestion(q: unknown, where: string, errors: string[]): Question {
   return out;
 }
 
+/** A "click where it will end" question: a run of the step's 2-D race and a tolerance on its map. */
+function checkPoint(
+  q: Record<string, unknown>,
+  prompt: string,
+  explain: string,
+  where: string,
+  errors: string[],
+  link: PlaygroundLink | null,
+): PointQuestion {
+  const out: PointQuestion = { kind: 'point', prompt, run: 0, tolerance: 1, explain };
+  const at = `${where}, question`;
+  if (link && link.page !== '2d')
+    errors.push(
+      `${at}: a "point" question needs a link to the 2-D explainer (its map); this link opens the ${link.page} page`,
+    );
+  const runs = link?.page === '2d' ? link.runs.length : 0;
+  if (typeof q.run !== 'number' || !Number.isInteger(q.run) || q.run < 0 || q.run >= runs)
+    errors.push(
+      `${at}: "run" must be the number of a run of the step's link, counting from 0${runs > 0 ? ` (0 to ${runs - 1})` : ''}; got ${JSON.stringify(q.run)?.slice(0, 40)}`,
+    );
+  else out.run = q.run;
+  const land = link?.page === '2d' ? getLandscape(link.scene.problem) : undefined;
+  const [[a, b], [c, d]] = land?.domain ?? [
+    [0, Infinity],
+    [0, Infinity],
+  ];
+  const span = Math.hypot(b - a, d - c);
+  if (
+    typeof q.tolerance !== 'number' ||
+    !Number.isFinite(q.tolerance) ||
+    q.tolerance <= 0 ||
+    q.tolerance > span
+  )
+    errors.push(
+      `${at}: "tolerance" must be a distance on the map greater than 0${Number.isFinite(span) ? ` and at most ${Number(span.toFixed(2))} (the map's diagonal)` : ''}; got ${JSON.stringify(q.tolerance)?.slice(0, 40)}`,
+    );
+  else out.tolerance = q.tolerance;
+  for (const key of ['options', 'answer'])
+    if (key in q)
+      errors.push(`${at}: a "point" question has no "${key}": its answer is where the run ends`);
+  return out;
+}
+
 function checkStep(s: unknown, i: number, errors: string[]): LessonStep {
   const where = `step ${i + 1}`;
   if (!isRecord(s)) {
@@ -101,14 +178,16 @@ function checkStep(s: unknown, i: number, errors: string[]): LessonStep {
       link: '',
       text: '',
       equation: 'gradient',
-      question: checkQuestion({}, where, []),
+      question: checkQuestion({}, where, [], null),
     };
   }
   const link = text(s, 'link', where, 4096, errors);
+  let decoded: PlaygroundLink | null = null;
   if (link) {
     if (!link.startsWith('#')) errors.push(`${where}: "link" must be a share link starting with #`);
     else {
-      const { ignored } = decodeLink(link);
+      const { ignored, link: page } = decodeLink(link);
+      decoded = page;
       for (const ig of ignored)
         errors.push(
           `${where}: the link's ${ig.key}=${ig.value.slice(0, 40)} is not understood (${ig.reason})`,
@@ -127,7 +206,7 @@ function checkStep(s: unknown, i: number, errors: string[]): LessonStep {
     equation: (typeof equation === 'string' && Object.hasOwn(EQUATIONS, equation)
       ? equation
       : 'gradient') as EquationId,
-    question: checkQuestion(s.question, where, errors),
+    question: checkQuestion(s.question, where, errors, decoded),
   };
 }
 

@@ -218,10 +218,7 @@ export class ExplainerState {
 
   /** Sets the start x₀, rounded to a thousandth of the domain so links stay short. */
   setStart(x: [number, number]) {
-    const [[a, b], [c, d]] = this.land.domain;
-    const digits = Math.max(0, Math.ceil(-Math.log10(Math.max(b - a, d - c) / 1000)));
-    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-    this.setScene({ x0: [round(clamp(x[0], a, b), digits), round(clamp(x[1], c, d), digits)] });
+    this.setScene({ x0: snapPoint(this.land, x) });
   }
 
   #setRuns(runs: RunSpec[], view: Partial<ViewSettings> = {}) {
@@ -374,6 +371,14 @@ export class ExplainerState {
   dispose() {
     this.pause();
   }
+}
+
+/** A point on the map clamped to the domain and rounded to a thousandth of it (short links, readable numbers). */
+export function snapPoint(land: Pick<Landscape, 'domain'>, x: [number, number]): [number, number] {
+  const [[a, b], [c, d]] = land.domain;
+  const digits = Math.max(0, Math.ceil(-Math.log10(Math.max(b - a, d - c) / 1000)));
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  return [round(clamp(x[0], a, b), digits), round(clamp(x[1], c, d), digits)];
 }
 
 /** Runs every optimizer of a race on the scene (each through runScene, as `trace` does). */
