@@ -4,7 +4,12 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { ISOLATION_HEADERS, serviceWorkerSource } from './src/offline/serviceWorker.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  ISOLATION_HEADERS,
+  RESPONSE_HEADERS,
+  serviceWorkerSource,
+} from './src/offline/serviceWorker.ts';
 
 /** Every file under `dir`, relative to it, with '/' separators. */
 function filesUnder(dir: string): string[] {
@@ -36,6 +41,24 @@ function offlinePlugin(): Plugin {
 }
 
 /**
+ * The built index.html carries the CSP (src/offline/serviceWorker.ts) as its first <meta>, before any script.
+ * Not in the dev server, whose hot reload talks over a WebSocket of its own.
+ */
+function cspPlugin(): Plugin {
+  return {
+    name: 'adasam-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+/**
  * tfjs-wasm hands its threaded module factory to the pthread workers as source text
  * (Function.prototype.toString), so the factory may not refer to anything outside itself. Its
  * one outside reference, the enclosing `_scriptDir`, is guarded by `typeof` in the source, but
@@ -59,7 +82,7 @@ function tfjsWasmThreadsPlugin(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [svelte(), tfjsWasmThreadsPlugin(), offlinePlugin()],
+  plugins: [svelte(), tfjsWasmThreadsPlugin(), cspPlugin(), offlinePlugin()],
   // public/: copied as is (icon). static/: data the app imports (texts for the LM task).
   publicDir: 'public',
   base: './',
@@ -68,7 +91,7 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [tfjsWasmThreadsPlugin()] },
   // cross-origin isolated, so tfjs-wasm may use threads (a static host: see src/offline/)
   server: { port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
-  preview: { port: 4173, strictPort: true, headers: ISOLATION_HEADERS },
+  preview: { port: 4173, strictPort: true, headers: RESPONSE_HEADERS },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

@@ -8,8 +8,9 @@
  * pattern and a file of a fixed list; a redirect may only land on the Hub's own CDN hosts
  * (*.huggingface.co, *.hf.co). Never a host taken from a link.
  */
-import { HUB_ID } from '../state/schema';
+import { HUB_COMMIT, HUB_ID } from '../state/schema';
 import { fail, GlueInputError } from './errors';
+import type { TaskSpec } from './tasks';
 
 /** The files of a model folder the page downloads (glue.md §1). */
 export const MODEL_FILES = [
@@ -22,14 +23,86 @@ export const MODEL_FILES = [
 export type ModelFile = (typeof MODEL_FILES)[number];
 
 const REVISION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A resolved revision: the full commit hash the Hub answers (what links pin, decisions.md). */
+export const COMMIT = HUB_COMMIT;
+/** The Hub dataset of the GLUE parquet files (glue.md §3). */
+export const GLUE_DATASET = 'nyu-mll/glue';
+
+export type RepoKind = 'model' | 'dataset';
+
+function checkId(id: string): void {
+  if (!HUB_ID.test(id)) fail(id, 'is not a Hugging Face id owner/name');
+}
+function checkRevision(revision: string): void {
+  if (!REVISION.test(revision) || revision.includes('..'))
+    fail(revision, 'is not a revision (a branch name or a commit)');
+}
 
 /** `https://huggingface.co/<id>/resolve/<revision>/<file>`, or an error naming what is wrong. */
 export function hubFileUrl(id: string, file: ModelFile, revision = 'main'): string {
-  if (!HUB_ID.test(id)) fail(id, 'is not a Hugging Face id owner/name');
+  checkId(id);
   if (!(MODEL_FILES as readonly string[]).includes(file)) fail(file, 'is not a model file');
-  if (!REVISION.test(revision) || revision.includes('..'))
-    fail(revision, 'is not a revision (a branch name or a commit)');
+  checkRevision(revision);
   return `https://huggingface.co/${id}/resolve/${revision}/${file}`;
+}
+
+/** The path of a split's parquet file inside the GLUE dataset (glue.md §3). */
+export function glueParquetPath(task: TaskSpec, split: string): string {
+  if (!task.splits.includes(split)) fail(split, `is not a split of ${task.name}`);
+  return `${task.hfConfig}/${split}-00000-of-00001.parquet`;
+}
+
+/** `https://huggingface.co/datasets/nyu-mll/glue/resolve/<revision>/<config>/<split>-….parquet`. */
+export function glueDataUrl(task: TaskSpec, split: string, revision = 'main'): string {
+  const path = glueParquetPath(task, split);
+  checkRevision(revision);
+  return `https://huggingface.co/datasets/${GLUE_DATASET}/resolve/${revision}/${path}`;
+}
+
+/** The Hub API's answer about one revision of a repository: its commit and file names. */
+export function hubRevisionUrl(kind: RepoKind, id: string, revision = 'main'): string {
+  checkId(id);
+  checkRevision(revision);
+  return `https://huggingface.co/api/${kind}s/${id}/revision/${revision}`;
+}
+
+export interface Resolved {
+  /** the commit the revision names now */
+  sha: string;
+  /** every file of the repository at that commit */
+  files: string[];
+}
+
+/**
+ * Asks the Hub which commit `revision` of a repository is and which files it holds, so that every
+ * file is then fetched from that one commit (and the link can pin it). A 401/404 means the id
+ * does not exist (or is private): said so in words.
+ */
+export async function resolveRevision(
+  kind: RepoKind,
+  id: string,
+  revision: string,
+  fetchFn: (url: string, init: RequestInit) => Promise<Response>,
+  signal?: AbortSignal,
+): Promise<Resolved> {
+  const url = hubRevisionUrl(kind, id, revision);
+  const r = await fetchFn(url, { signal, headers: { Accept: 'application/json' } });
+  if (r.status === 401 || r.status === 404)
+    fail(id, `no public ${kind} of that id (or revision ${revision}) on the Hub`);
+  if (!r.ok) fail(id, `the Hub answered HTTP ${r.status}`);
+  let body: unknown;
+  try {
+    body = await r.json();
+  } catch {
+    fail(id, 'the Hub answered something that is not JSON');
+  }
+  const b = body as { sha?: unknown; siblings?: { rfilename?: unknown }[] };
+  if (typeof b.sha !== 'string' || !COMMIT.test(b.sha))
+    fail(id, 'the Hub named no commit for this revision');
+  const files = Array.isArray(b.siblings)
+    ? b.siblings.map((s) => s.rfilename).filter((f): f is string => typeof f === 'string')
+    : [];
+  return { sha: b.sha, files };
 }
 
 /** Whether a URL (a request or where a redirect ended) is one of the Hub's hosts, over https. */
@@ -102,6 +175,7 @@ export async function downloadRanged(o: DownloadOptions): Promise<number> {
   let total = Infinity;
   let failures = 0;
   while (offset < total) {
+    o.signal?.throwIfAborted();
     const end = Math.min(offset + chunk, total) - 1;
     try {
       const r = await o.fetch(o.url, {

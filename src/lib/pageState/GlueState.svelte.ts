@@ -72,6 +72,8 @@ export class GlueState {
   files = $state<GlueFiles>({ ...NO_FILES });
   /** files dropped or picked that the page does not use, by name */
   unused = $state<string[]>([]);
+  /** roles whose file came from the Hub cache (a file the user chooses replaces it, not the reverse) */
+  cachedRoles = $state<FileRole[]>([]);
   inspection = $state<Inspection | null>(null);
   checking = $state(false);
   status = $state<WorkerState>('idle');
@@ -103,17 +105,44 @@ export class GlueState {
   addFiles(list: Iterable<File>, role?: FileRole): void {
     const next = { ...this.files };
     const unused: string[] = [];
+    const picked: FileRole[] = [];
     for (const file of list) {
       const r = role ?? roleOf(file.name);
-      if (r) next[r] = { name: file.name, blob: file } satisfies NamedBlob;
-      else unused.push(file.name);
+      if (r) {
+        next[r] = { name: file.name, blob: file } satisfies NamedBlob;
+        picked.push(r);
+      } else unused.push(file.name);
     }
     this.files = next;
     this.unused = unused;
+    this.cachedRoles = this.cachedRoles.filter((r) => !picked.includes(r));
   }
 
   removeFile(role: FileRole): void {
     this.files = { ...this.files, [role]: null };
+    this.cachedRoles = this.cachedRoles.filter((r) => r !== role);
+  }
+
+  /**
+   * Fills `roles` from the Hub cache (`next`; a role it lacks is emptied): only roles that are
+   * empty or hold an earlier cached file, so a file the user chose is never replaced.
+   */
+  useCached(next: Partial<GlueFiles>, roles: readonly FileRole[]): void {
+    const files = { ...this.files };
+    let cached = [...this.cachedRoles];
+    let changed = false;
+    for (const role of roles) {
+      if (files[role] && !cached.includes(role)) continue;
+      const file = next[role] ?? null;
+      if (!file && !files[role]) continue;
+      files[role] = file;
+      changed = true;
+      cached = cached.filter((r) => r !== role);
+      if (file) cached.push(role);
+    }
+    if (!changed) return;
+    this.files = files;
+    this.cachedRoles = cached;
   }
 
   /** Asks the worker to check the files against the task; an older answer is dropped. */

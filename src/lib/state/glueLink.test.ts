@@ -29,6 +29,8 @@ describe('GLUE link', () => {
       pruneVocab: false,
       freezeEmbeddings: true,
       backend: 'wasm' as const,
+      modelRev: '0123456789abcdef0123456789abcdef01234567',
+      dataRev: 'fedcba9876543210fedcba9876543210fedcba98',
       xAxis: 'gradEvals' as const,
       runs: [
         {
@@ -80,6 +82,18 @@ describe('GLUE link', () => {
         id,
       ).toEqual(['glue.model']);
       expect(r.ignored[0].reason).toMatch(/owner\/name/);
+    }
+  });
+
+  it('keeps a pinned revision only when it is a full commit hash', () => {
+    const sha = 'bcdc5e8ca8b5d3b8ab1d1e3a7b3a5ddb6b0b7e41';
+    const ok = decodeLink(`#v=2&page=glue&glue.mrev=${sha}&glue.drev=${sha}`);
+    expect(ok.ignored).toEqual([]);
+    expect([ok.link.glue?.modelRev, ok.link.glue?.dataRev]).toEqual([sha, sha]);
+    for (const rev of ['main', sha.toUpperCase(), sha.slice(1), sha + '0', 'https://x.hf.co/a']) {
+      const r = decodeLink('#v=2&page=glue&glue.mrev=' + encodeURIComponent(rev));
+      expect(r.link.glue?.modelRev, rev).toBe('');
+      expect(r.ignored.map((i) => i.key)).toEqual(['glue.mrev']);
     }
   });
 

@@ -630,6 +630,9 @@ export const GLUE_TASKS = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNL
 export const HUB_ID =
   /^(?!.*(?:--|\.\.))[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?\/[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
 
+/** A Hub commit hash, as the Hub names a resolved revision. */
+export const HUB_COMMIT = /^[0-9a-f]{40}$/;
+
 /** What the GLUE page fine-tunes on and how (never data or weights: those stay on the machine). */
 export const GLUE_SETTINGS = [
   {
@@ -642,6 +645,28 @@ export const GLUE_SETTINGS = [
     pattern: HUB_ID,
     patternHelp: 'a Hugging Face id owner/name',
     maxLength: 193,
+  },
+  {
+    kind: 'text',
+    name: 'modelRev',
+    url: 'glue.mrev',
+    label: 'model revision',
+    help: 'The commit of the Hub model the race was made with, pinned once its files are downloaded; empty: the newest.',
+    default: '',
+    pattern: HUB_COMMIT,
+    patternHelp: 'a 40-digit commit hash',
+    maxLength: 40,
+  },
+  {
+    kind: 'text',
+    name: 'dataRev',
+    url: 'glue.drev',
+    label: 'data revision',
+    help: 'The commit of the Hub dataset nyu-mll/glue the task data came from, pinned once downloaded; empty: the newest.',
+    default: '',
+    pattern: HUB_COMMIT,
+    patternHelp: 'a 40-digit commit hash',
+    maxLength: 40,
   },
   {
     kind: 'enum',
