@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   detmathBits,
   LAB_LINK,
+  LAB_LINK_V2,
   LINKS_2D,
   LINKS_2D_V2,
   PINS_DIR,
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
   const alice = readFileSync(new URL('../static/texts/alice.txt', import.meta.url), 'utf8');
   const lab = decodeLink(LAB_LINK).link.lab!;
   write('lab-v1.json', { link: LAB_LINK, output: await traceLab(toLabSettings(lab), { alice }) });
+  const labV2 = decodeLink(LAB_LINK_V2).link.lab!;
+  write('lab-v2.json', {
+    link: LAB_LINK_V2,
+    output: await traceLab(toLabSettings(labV2), { alice }),
+  });
 }
 
 main().catch((e: unknown) => {

@@ -54,6 +54,24 @@ describe('lab link codec', () => {
   it('reads a version-2 lab link with version 2’s defaults: curves against gradient evaluations', () => {
     const v2 = decodeLink('#v=2&page=lab&lab.steps=40').link.lab!;
     expect(v2.xAxis).toBe('gradEvals');
+    // the recommended race of lab/recommended.ts, written out
+    expect(v2.steps).toBe(40);
+    expect([v2.task, v2.p, v2.trainFraction, v2.layers, v2.dModel, v2.heads, v2.mlp]).toEqual([
+      'modadd',
+      13,
+      0.5,
+      1,
+      32,
+      2,
+      64,
+    ]);
+    expect([v2.batch, v2.evalEvery, v2.seed, v2.seeds, v2.dropout]).toEqual([32, 20, 1, 3, 0]);
+    expect(v2.runs.map((r) => [r.family, r.preset, r.config.lr, r.config.rho])).toEqual([
+      ['adasam', 'torch', 3e-3, 0.05],
+      ['amsgrad', 'torch', 3e-3, 0],
+      ['sam', 'paper', 0.3, 0.05],
+      ['sgd', 'paper', 0.3, 0],
+    ]);
     expect(decodeLink('#page=lab').link.lab!.xAxis).toBe('gradEvals');
     expect(decodeLink('#v=2&page=lab&lab.x=steps').link.lab!.xAxis).toBe('steps');
   });

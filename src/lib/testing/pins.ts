@@ -168,6 +168,13 @@ export const LINKS_2D_V2 = [
 export const LAB_LINK =
   '#v=1&page=lab&lab.task=modadd&lab.p=5&lab.L=1&lab.d=32&lab.h=2&lab.mlp=16&lab.b=8&lab.steps=6&lab.drop=0.1&lab.r0=adasam&lab.r0.preset=torch&lab.r0.lr=0.003&lab.r1=sgd&lab.r1.lr=0.1';
 
+/**
+ * A version-2 lab link that leaves the race, the task, the model and the seeds at version 2's
+ * defaults (lab/recommended.ts: mod 13, one block of d_model 32, three seeds, SGD and SAM at
+ * γ 0.3) and only shortens it, so the pin covers those defaults in seconds.
+ */
+export const LAB_LINK_V2 = '#v=2&page=lab&lab.steps=4&lab.eval=4';
+
 /** What `trace` prints for a 2-D link (parsed), refusing a link that is not read in full. */
 export function trace2d(link: string): TraceJson[] {
   const { link: decoded, ignored } = decodeLink(link);

@@ -1,17 +1,19 @@
 /**
  * A transformer-lab link runs headlessly: `trace '<lab link>'` prints each run's per-step
  * training loss (decisions.md "Links and defaults"), pinned for one small link on the cpu backend
- * (tests/fixtures/pins/lab-v1.json, generated from the code at link version 1; `npm run pins`).
+ * (tests/fixtures/pins/lab-v1.json, generated from the code at link version 1, unchanged since;
+ * lab-v2.json for version 2's defaults; `npm run pins`).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeLink, toLabSettings } from '../state/url';
-import { LAB_LINK, loadPins } from '../testing/pins';
+import { LAB_LINK, LAB_LINK_V2, loadPins } from '../testing/pins';
 import { traceLab, type LabTraceJson } from './traceLab';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const pins = loadPins<{ link: string; output: LabTraceJson }>('lab-v1.json');
+const pinsV2 = loadPins<{ link: string; output: LabTraceJson }>('lab-v2.json');
 
 describe('trace for a lab link', () => {
   it('trains the link’s race and gives the pinned losses, bit for bit', async () => {
@@ -25,6 +27,22 @@ describe('trace for a lab link', () => {
     expect(a.losses).toHaveLength(settings.steps);
     expect(b.losses[0]).toBe(a.losses[0]);
     expect(Math.abs(a.losses[0] - Math.log(5))).toBeLessThan(0.1);
+  });
+
+  it('a version-2 link: its defaults’ race over three seeds gives the pinned losses, bit for bit', async () => {
+    expect(pinsV2.link).toBe(LAB_LINK_V2);
+    const out = await traceLab(toLabSettings(decodeLink(LAB_LINK_V2).link.lab!));
+    expect(out).toEqual(pinsV2.output);
+    // independent of the pin: four runs × seeds 1, 2, 3 (seeds = 3, seed = 1), four steps each,
+    // every run of a seed starting from the same weights and batch, near ln 13 (13 classes)
+    expect(out.runs.map((r) => [r.label, r.seed])).toEqual(
+      [1, 2, 3].flatMap((seed) => ['AdaSAM', 'AMSGrad', 'SAM', 'SGD'].map((l) => [l, seed])),
+    );
+    for (const r of out.runs) {
+      expect(r.losses).toHaveLength(4);
+      expect(Math.abs(r.losses[0] - Math.log(13))).toBeLessThan(0.15);
+    }
+    expect(new Set(out.runs.slice(0, 4).map((r) => r.losses[0])).size).toBe(1);
   });
 
   it('with two seeds: the first seed’s losses are the one-seed trace, the second another run', async () => {
