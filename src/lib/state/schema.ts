@@ -630,6 +630,13 @@ export const GLUE_TASKS = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNL
 export const HUB_ID =
   /^(?!.*(?:--|\.\.))[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?\/[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
 
+/**
+ * The γ slider of the GLUE page's optimizers: the fine-tuning step sizes (glue.md §4: 1e-5, 2e-5;
+ * 1e-3 for SGD) lie inside it, not pinned at the end of the 2-D rows' 1e-4…1 slider. Only the
+ * slider differs: a link's value is checked by the lr row as everywhere, so links keep their meaning.
+ */
+export const GLUE_LR_UI = { min: 1e-6, max: 1e-1, log: true };
+
 /** A Hub commit hash, as the Hub names a resolved revision. */
 export const HUB_COMMIT = /^[0-9a-f]{40}$/;
 

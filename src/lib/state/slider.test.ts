@@ -3,13 +3,16 @@
  * (issue 12, item 7: β1's slider gave 0.899 and could not give 0.9).
  */
 import { describe, expect, it } from 'vitest';
-import { LAB_SETTINGS, OPTIMIZER_SETTINGS, SCENE_SETTINGS } from './schema';
+import { GLUE_LR_UI, LAB_SETTINGS, OPTIMIZER_SETTINGS, SCENE_SETTINGS } from './schema';
 import { parseSetting, type NumberSetting, type Setting } from './settings';
 import { sliderScale } from './slider';
 
 type SliderRow = NumberSetting & { ui: NonNullable<NumberSetting['ui']> };
+const lr = OPTIMIZER_SETTINGS.find((r) => r.name === 'lr')!;
+/** the GLUE page's γ slider: the lr row on GLUE_LR_UI (GlueRunList) */
+const glueLr = { ...lr, name: 'glueLr', ui: GLUE_LR_UI };
 const rows: SliderRow[] = (
-  [...OPTIMIZER_SETTINGS, ...SCENE_SETTINGS, ...LAB_SETTINGS] as Setting[]
+  [...OPTIMIZER_SETTINGS, ...SCENE_SETTINGS, ...LAB_SETTINGS, glueLr] as Setting[]
 ).filter((r): r is SliderRow => r.kind === 'number' && r.ui !== undefined);
 const row = (name: string) => rows.find((r) => r.name === name)!;
 const reachable = (name: string) => {
@@ -60,6 +63,18 @@ describe('slider scales', () => {
       expect.arrayContaining([0.0001, 0.0003, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.5, 1]),
     );
     expect(reachable('eps')).toEqual(expect.arrayContaining([1e-10, 1e-8, 1e-6, 0.001, 1]));
+  });
+
+  it('the GLUE γ slider holds the fine-tuning step sizes inside it, not at an end', () => {
+    // glue.md §4: 1e-5 (2e-5 for RTE, STS-B); the page's SGD default 1e-3
+    const s = sliderScale(GLUE_LR_UI);
+    for (const x of [1e-5, 2e-5, 1e-3]) {
+      const p = s.toPos(x);
+      expect(s.fromPos(p), String(x)).toBe(x);
+      expect(p, String(x)).toBeGreaterThan(0);
+      expect(p, String(x)).toBeLessThan(s.count);
+    }
+    expect(s.fromPos(0)).toBe(1e-6);
   });
 
   it('a value between positions goes to the nearest one', () => {
