@@ -89,6 +89,18 @@ describe('checkpoint and resume', () => {
     expect(() => opt.setWeights({ ...good, x: { ...good.x, extra: new Float32Array(1) } })).toThrow(
       /unknown parameters extra/,
     );
+    // values a committed step cannot leave (spec §7.5): the step's overflow bound relies on it
+    const withValue = (part: 'x' | 'v', value: number) => {
+      const a = good[part]!.K1.slice();
+      a[2] = value;
+      return { ...good, [part]: { ...good[part], K1: a } };
+    };
+    expect(() => opt.setWeights(withValue('x', NaN))).toThrow(
+      /x\.K1\[2\] is NaN; it must be finite/,
+    );
+    expect(() => opt.setWeights(withValue('v', -1))).toThrow(
+      /v\.K1\[2\] is -1; it must be finite and not negative/,
+    );
     const sgd = new TensorOptimizer(recipe('sgd', 'paper', { lr: 0.05 }), start);
     expect(() => sgd.setWeights(good)).toThrow(/v is present, but this non-adaptive run has no it/);
     expect(bits(await opt.getWeights())).toBe(before);

@@ -3,14 +3,17 @@
  * state (x, m, v, v̂) held in tf.Variables and updated in place by assign, so a large model keeps
  * one copy of each between steps.
  *
- * One step (spec §4): the clean and the perturbed gradient in one tf.tidy, x + δ built as a new
- * tensor (the variables are never moved to the perturbed point, so there is nothing to restore and
- * nothing is undone by subtracting δ); then the element-wise update one parameter tensor at a time
- * (each in its own tidy, so the update's temporaries never exist for all tensors at once); then
- * one readback of the finiteness flag and the scalars, and the commit by assign (spec §7.5: a
- * non-finite step commits nothing). On the WebGPU backend the ascent and the update run the fused
- * programs of ./fused instead, and on wasm the update is one pass over the heap (./wasmUpdate, the
- * op path's bits); the op path, which every other backend runs, is their reference.
+ * One step (spec §4): the clean and the perturbed gradient, x + δ built as new tensors (the
+ * variables are never moved to the perturbed point, so there is nothing to restore and nothing
+ * is undone by subtracting δ); one readback of the scalars and of the finiteness of loss, s and
+ * g; then the element-wise update, committed by assign (spec §7.5: a non-finite step commits
+ * nothing). On every backend but WebGPU the op path of leafStep.ts runs it one parameter tensor
+ * at a time and frees each step tensor as soon as it is used: sums of |g|, |m|, |x| and |v| show
+ * the update cannot overflow (optim/overflow.ts), so each tensor is committed as soon as its
+ * update is made; a step they do not clear is checked in full first. On WebGPU the ascent and
+ * the update run the fused programs of ./fused, and every tensor's update is held until the
+ * flag is read; on wasm each tensor's update is one pass over the heap (./wasmUpdate, the op
+ * path's bits). The op path is their reference.
  *
  * @example
  *   const opt = new TensorOptimizer(resolveConfig({ lr: 0.05, rho: 0.05 }), { w: tf.zeros([3]) });
@@ -20,18 +23,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { validateConfig, type OptimizerConfig } from '../optim/config';
 import type { RunStatus } from '../optim/run';
-import {
-  ascend,
-  initState,
-  stepFinite,
-  update,
-  type OptState,
-  type ValueAndGrad,
-} from '../optim/step';
+import { updateCannotOverflow } from '../optim/overflow';
+import { initState, type OptState, type ValueAndGrad } from '../optim/step';
 import { fusedAscend, fusedAvailable, fusedFlag, fusedUpdate } from './fused/fusedStep';
+import { commitLeaf, leafAscend, leafUpdateFinite, updateSums, type LeafState } from './leafStep';
 import { mapValueAndGrad, type LossFn } from './maps';
 import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
-import { wasmUpdate, wasmUpdateAvailable } from './wasmUpdate';
+import { wasmUpdateAvailable } from './wasmUpdate';
 
 export { mapValueAndGrad, type LossFn };
 
@@ -41,6 +39,8 @@ export interface StepSummary {
   sNorm: number | null;
   /** f_B(x_t + δ_t); null when ρ = 0 */
   lossPerturbed: number | null;
+  /** ‖s_t‖ whatever the perturbation, when asked for (StepOptions.gradNorm), else null */
+  gradNorm: number | null;
   gradEvals: number;
   /** frees the step's tensors (none for a summary without intermediates) */
   release(): void;
@@ -64,6 +64,8 @@ export interface StepOptions {
    * memory). Default true.
    */
   intermediates?: boolean;
+  /** report ‖s_t‖ as `gradNorm` (a caller without intermediates cannot take it from s) */
+  gradNorm?: boolean;
 }
 
 /** Parameters and optimizer state as plain arrays (spec §2), for checkpoints. */
@@ -89,16 +91,8 @@ type VariableMap = Record<string, tf.Variable>;
 const variablesOf = (m: TensorMap): VariableMap =>
   Object.fromEntries(Object.entries(m).map(([k, t]) => [k, tf.variable(t, false)]));
 
-/** One parameter tensor's share of the update, before it is committed. */
-interface LeafUpdate {
-  x: tf.Tensor;
-  m: tf.Tensor;
-  v: tf.Tensor | null;
-  vHat: tf.Tensor | null;
-  eta: tf.Tensor | null;
-  /** null on the fused path, whose x is NaN-poisoned instead (fusedFlag reads it) */
-  ok: tf.Tensor | null;
-}
+/** One parameter tensor's fused update, before it is committed. */
+type FusedLeaf = ReturnType<typeof fusedUpdate>;
 
 export class TensorOptimizer {
   readonly config: OptimizerConfig;
@@ -167,41 +161,149 @@ export class TensorOptimizer {
     const config = options.lr === undefined ? this.config : { ...this.config, lr: options.lr };
     const vg =
       typeof lossFn === 'function' ? mapValueAndGrad(lossFn, this.#keys) : lossFn.valueAndGrad;
-    const fused = this.#fused && fusedAvailable();
-    const onePass = this.#fused && !fused && wasmUpdateAvailable();
+    const gradNorm = options.gradNorm === true;
+    return this.#fused && fusedAvailable()
+      ? this.#fusedStep(config, vg, keep, gradNorm)
+      : this.#leafStep(config, vg, keep, gradNorm);
+  }
+
+  #leaf(key: string): LeafState {
+    return {
+      x: this.#x[key],
+      m: this.#m[key],
+      v: this.#v?.[key] ?? null,
+      vHat: this.#vHat?.[key] ?? null,
+    };
+  }
+
+  /**
+   * The op path (leafStep.ts): the ascent tensor by tensor, one readback of the loss, s and g's
+   * finiteness and the sums that bound the update (optim/overflow.ts); then, when the update
+   * cannot overflow, each parameter tensor's update committed as soon as it is made. When it
+   * might, the whole update is first computed and checked without keeping it, then computed
+   * again and committed (spec §7.5: all or nothing).
+   */
+  async #leafStep(
+    config: OptimizerConfig,
+    vg: ValueAndGrad<TensorMap, tf.Scalar>,
+    keep: boolean,
+    wantGradNorm: boolean,
+  ): Promise<TensorStep | StepSummary | null> {
+    const onePass = this.#fused && wasmUpdateAvailable();
+    const a = leafAscend(config, this.#x, vg, { keep, gradNorm: wantGradNorm });
+    const leaves = this.#keys.map((k) => this.#leaf(k));
+    const sums = updateSums(
+      leaves,
+      this.#keys.map((k) => a.g[k]),
+    );
+    const scalars = [a.loss, a.sNorm, a.lossPerturbed, a.gradNorm];
+    const packed = tf.tidy(() =>
+      tf.concat([
+        tf.stack([tf.cast(a.finite, 'float32'), ...scalars.map((t) => t ?? tf.scalar(0))]),
+        sums,
+      ]),
+    );
+    const read = await packed.data();
+    tf.dispose([packed, sums, a.finite, ...scalars.filter((t): t is tf.Scalar => t !== null)]);
+    const [finite, loss, sNorm, lossPerturbed, gradNorm, gSum, mSum, xSum, vSum, vHatMin] = read;
+    const k = this.#k + 1;
+    const ok =
+      finite === 1 &&
+      (updateCannotOverflow(config, k, { g: gSum, m: mSum, x: xSum, v: vSum, vHatMin }) ||
+        (await this.#updateFinite(config, leaves, a.g, onePass)));
+    const intermediates = tensorsOf(a.s, a.delta, a.g);
+    if (!ok) {
+      tf.dispose(intermediates);
+      this.status = 'diverged';
+      return null;
+    }
+    const eta: TensorMap = {};
+    const withEta = keep && this.#v !== null;
+    this.#keys.forEach((key, i) => {
+      const e = commitLeaf(config, this.#k, leaves[i], a.g[key], {
+        withEta,
+        freeG: !keep,
+        onePass,
+      });
+      if (e) eta[key] = e;
+    });
+    this.#k = k;
+    const summary: StepSummary = {
+      loss,
+      sNorm: a.sNorm ? sNorm : null,
+      lossPerturbed: a.lossPerturbed ? lossPerturbed : null,
+      gradNorm: a.gradNorm ? gradNorm : null,
+      gradEvals: a.gradEvals,
+      release: () => undefined,
+    };
+    if (!keep) return summary;
+    const etaMap = withEta ? eta : null;
+    const kept = [...intermediates, ...tensorsOf(etaMap)];
+    return {
+      ...summary,
+      s: a.s!,
+      delta: a.delta,
+      g: a.g,
+      eta: etaMap,
+      release: () => tf.dispose(kept.filter((t) => !t.isDisposed)),
+    };
+  }
+
+  /** Whether the update of every parameter tensor is finite (computed and checked, nothing kept). */
+  async #updateFinite(
+    config: OptimizerConfig,
+    leaves: LeafState[],
+    g: TensorMap,
+    onePass: boolean,
+  ): Promise<boolean> {
+    const flags = this.#keys.map((key, i) =>
+      leafUpdateFinite(config, this.#k, leaves[i], g[key], onePass),
+    );
+    const all = tf.tidy(() => tf.cast(tf.stack(flags).all(), 'float32'));
+    const [ok] = await all.data();
+    tf.dispose([all, ...flags]);
+    return ok === 1;
+  }
+
+  /**
+   * The fused WebGPU path (./fused): the whole update of every tensor is made, the finiteness
+   * flag read, then everything committed (spec §7.5).
+   */
+  async #fusedStep(
+    config: OptimizerConfig,
+    vg: ValueAndGrad<TensorMap, tf.Scalar>,
+    keep: boolean,
+    wantGradNorm: boolean,
+  ): Promise<TensorStep | StepSummary | null> {
     // 4.1–4.3: x + δ is a temporary tensor of this tidy; the variables stay at x_t
     const a = tf.tidy(
-      () =>
-        (fused
-          ? fusedAscend(config, this.#x, vg, keep)
-          : ascend(tensorSpace, config, this.#x, vg)) as unknown as tf.TensorContainer,
-    ) as unknown as ReturnType<typeof ascend<TensorMap, tf.Scalar, tf.Scalar>>;
+      () => fusedAscend(config, this.#x, vg, keep) as unknown as tf.TensorContainer,
+    ) as unknown as ReturnType<typeof fusedAscend>;
     // 4.4–4.7 one parameter tensor at a time (all element-wise)
-    const leaves: Record<string, LeafUpdate> = {};
-    for (const key of this.#keys)
-      leaves[key] = fused
-        ? this.#fusedLeaf(config, key, a.s, a.g, keep)
-        : onePass
-          ? this.#wasmLeaf(config, key, a.s, a.g, keep)
-          : this.#updateLeaf(config, key, a.s, a.g);
-    const scalars = [a.loss, ...(a.sNorm && a.lossPerturbed ? [a.sNorm, a.lossPerturbed] : [])];
-    // one readback: [ok, loss, ‖s‖?, f(x+δ)?]
+    const leaves: Record<string, FusedLeaf> = {};
+    for (const key of this.#keys) leaves[key] = this.#fusedLeaf(config, key, a.s, a.g, keep);
+    const gradNormT = wantGradNorm ? tensorSpace.norm(a.s) : null;
+    const scalars = [
+      a.loss,
+      ...(a.sNorm && a.lossPerturbed ? [a.sNorm, a.lossPerturbed] : []),
+      ...(gradNormT ? [gradNormT] : []),
+    ];
+    // one readback: [ok, loss, ‖s‖?, f(x+δ)?, ‖s_t‖?]
     const packed = tf.tidy(() => {
-      const ok = fused
-        ? fusedFlag(
-            a.loss,
-            this.#keys.map((k) => leaves[k].x),
-          )
-        : [tensorSpace.allFinite([a.loss], []), ...this.#keys.map((k) => leaves[k].ok!)].reduce(
-            (acc, f) => tf.logicalAnd(acc, f),
-          );
+      const ok = fusedFlag(
+        a.loss,
+        this.#keys.map((k) => leaves[k].x),
+      );
       return tf.stack([tf.cast(ok, 'float32'), ...scalars]);
     });
-    const [ok, loss, sNorm, lossPerturbed] = await packed.data();
+    const read = await packed.data();
     packed.dispose();
+    const [ok, loss] = read;
+    const [sNorm, lossPerturbed] = a.sNorm && a.lossPerturbed ? read.slice(2, 4) : [0, 0];
+    const gradNorm = gradNormT ? read[read.length - 1] : null;
     const pending = this.#keys.flatMap((k) => {
       const l = leaves[k];
-      return [l.x, l.m, l.v, l.vHat, l.ok].filter((t): t is tf.Tensor => t !== null);
+      return [l.x, l.m, l.v, l.vHat].filter((t): t is tf.Tensor => t !== null);
     });
     const etaMap: TensorMap | null =
       this.#v && this.#keys.every((k) => leaves[k].eta)
@@ -229,6 +331,7 @@ export class TensorOptimizer {
       loss,
       sNorm: a.sNorm ? sNorm : null,
       lossPerturbed: a.lossPerturbed ? lossPerturbed : null,
+      gradNorm,
       gradEvals: a.gradEvals,
       release: () => undefined,
     };
@@ -246,75 +349,30 @@ export class TensorOptimizer {
     };
   }
 
-  /** Spec §4.4–4.7 and the finiteness flag for parameter tensor `key`, in its own tidy. */
-  #updateLeaf(config: OptimizerConfig, key: string, s: TensorMap, g: TensorMap): LeafUpdate {
-    return tf.tidy(() => {
-      const one = (m: VariableMap | null): TensorMap | null => m && { [key]: m[key] };
-      const state: OptState<TensorMap> = {
-        k: this.#k,
-        m: one(this.#m)!,
-        second: this.#v ? { v: one(this.#v)!, vHat: one(this.#vHat)! } : null,
-      };
-      const next = update(tensorSpace, config, one(this.#x)!, state, { [key]: g[key] });
-      const ok = stepFinite(tensorSpace, [], { [key]: s[key] }, { [key]: g[key] }, next);
-      return {
-        x: next.x[key],
-        m: next.state.m[key],
-        v: next.state.second?.v[key] ?? null,
-        vHat: next.state.second?.vHat[key] ?? null,
-        eta: next.eta?.[key] ?? null,
-        ok,
-      } as unknown as tf.TensorContainer;
-    }) as unknown as LeafUpdate;
-  }
-
-  /** The one-pass wasm update for parameter tensor `key` (its ok flag comes with it). */
-  #wasmLeaf(
-    config: OptimizerConfig,
-    key: string,
-    s: TensorMap,
-    g: TensorMap,
-    withEta: boolean,
-  ): LeafUpdate {
-    return wasmUpdate(
-      config,
-      this.#k + 1,
-      {
-        x: this.#x[key],
-        g: g[key],
-        s: s[key],
-        m: this.#m[key],
-        v: this.#v?.[key] ?? null,
-        vHat: this.#vHat?.[key] ?? null,
-      },
-      withEta,
-    );
-  }
-
-  /** The fused programs' share of the update for parameter tensor `key` (no ok: x is poisoned). */
+  /** The fused programs' share of the update for parameter tensor `key` (x is NaN-poisoned: fusedFlag reads it). */
   #fusedLeaf(
     config: OptimizerConfig,
     key: string,
     s: TensorMap,
     g: TensorMap,
     withEta: boolean,
-  ): LeafUpdate {
-    return tf.tidy(() => {
-      const next = fusedUpdate(
-        config,
-        this.#k + 1,
-        {
-          x: this.#x[key],
-          g: g[key],
-          s: s[key],
-          m: this.#m[key],
-          v: this.#v?.[key] ?? null,
-          vHat: this.#vHat?.[key] ?? null,
-        },
-        withEta,
-      );
-      return { ...next, ok: null } as unknown as tf.TensorContainer;
-    }) as unknown as LeafUpdate;
+  ): FusedLeaf {
+    return tf.tidy(
+      () =>
+        fusedUpdate(
+          config,
+          this.#k + 1,
+          {
+            x: this.#x[key],
+            g: g[key],
+            s: s[key],
+            m: this.#m[key],
+            v: this.#v?.[key] ?? null,
+            vHat: this.#vHat?.[key] ?? null,
+          },
+          withEta,
+        ) as unknown as tf.TensorContainer,
+    ) as unknown as FusedLeaf;
   }
 
   /** x, k, m, v and v̂ as arrays (a checkpoint); setWeights on any optimizer of the same config resumes the run. */
@@ -337,7 +395,8 @@ export class TensorOptimizer {
 
   /**
    * Loads a checkpoint from getWeights (the same parameter names and sizes; v and v̂ exactly when
-   * the config is adaptive) and continues from it. Throws, changing nothing, when it does not fit.
+   * the config is adaptive; every value finite, v and v̂ not negative, as a committed step leaves
+   * them) and continues from it. Throws, changing nothing, when it does not fit.
    */
   setWeights(w: OptimizerWeights): void {
     if (!(Number.isInteger(w.k) && w.k >= 0))
@@ -363,6 +422,12 @@ export class TensorOptimizer {
         if (a.length !== vars[k].size)
           throw new Error(
             `checkpoint: ${name}.${k} has ${a.length} values; the parameter has ${vars[k].size}`,
+          );
+        // the state a step would have committed (spec §7.5; v and v̂ are averages of squares)
+        const bad = a.findIndex((e) => !Number.isFinite(e) || (name[0] === 'v' && e < 0));
+        if (bad >= 0)
+          throw new Error(
+            `checkpoint: ${name}.${k}[${bad}] is ${a[bad]}; ${name === 'x' || name === 'm' ? 'it must be finite' : 'it must be finite and not negative'}`,
           );
       }
     }

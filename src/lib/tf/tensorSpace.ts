@@ -32,9 +32,15 @@ export function sumScalars(parts: tf.Tensor[]): tf.Scalar {
   return (parts.length === 1 ? parts[0] : tf.sum(tf.stack(parts))) as tf.Scalar;
 }
 
-/** Σ over leaves of Σ x². */
-function sumOfSquares(a: TensorMap): tf.Scalar {
-  return sumScalars(Object.values(a).map((x) => tf.sum(tf.square(x))));
+/**
+ * √(Σ over leaves of Σ x²) where `leaves` make the leaves: each is made and squared in a tidy of
+ * its own, so only one leaf's temporaries exist at a time (a model's word embedding is one
+ * tenth of a gigabyte).
+ */
+export function leafwiseNorm(leaves: (() => tf.Tensor)[]): tf.Scalar {
+  return tf.tidy(() =>
+    tf.sqrt(sumScalars(leaves.map((leaf) => tf.tidy(() => tf.sum(tf.square(leaf())))))),
+  );
 }
 
 export const tensorSpace: Space<TensorMap, tf.Scalar, tf.Scalar> = {
@@ -53,7 +59,7 @@ export const tensorSpace: Space<TensorMap, tf.Scalar, tf.Scalar> = {
   maximum: (a, b) => map2(a, b, tf.maximum),
   maxScalar: (a, c) => map1(a, (x) => tf.maximum(x, tf.scalar(c))),
   reciprocal: (a) => map1(a, tf.reciprocal),
-  norm: (a) => tf.sqrt(sumOfSquares(a)),
+  norm: (a) => leafwiseNorm(Object.values(a).map((x) => () => x)),
   scaleToRadius(dir, n, rho, xi) {
     // c = (n == 0) ? 0 : ρ/(n + ξ), branch-free so it stays on the device
     const c = tf.where(

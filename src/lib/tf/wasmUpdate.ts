@@ -28,7 +28,8 @@ const fr = Math.fround;
 export interface WasmUpdateInputs {
   x: tf.Tensor;
   g: tf.Tensor;
-  s: tf.Tensor;
+  /** null when the caller has already checked s (and freed it): g stands in for it */
+  s: tf.Tensor | null;
   m: tf.Tensor;
   /** null for non-adaptive runs */
   v: tf.Tensor | null;
@@ -84,7 +85,7 @@ const updateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
   const x = view(info('x'));
   const g = view(info('g'));
-  const s = view(info('s'));
+  const s = inputs.s ? view(info('s')) : g;
   const m = view(info('m'));
   const xNext = view(outX);
   const mNext = view(outM);
@@ -173,7 +174,8 @@ export function wasmUpdate(
     epsAdd: c.epsMode === 'add' ? fr(c.eps) : null,
     stepScale: fr(adaptive ? c.lr / bc1 : c.lr),
   };
-  const inputs: tf.NamedTensorMap = { x: t.x, g: t.g, s: t.s, m: t.m };
+  const inputs: tf.NamedTensorMap = { x: t.x, g: t.g, m: t.m };
+  if (t.s) inputs.s = t.s;
   if (adaptive) Object.assign(inputs, { v: t.v!, vHat: t.vHat! });
   const out = tf
     .engine()

@@ -31,8 +31,15 @@ export function accumulatedValueAndGrad<B>(
           model.loss(Object.fromEntries(keys.map((k, i) => [k, leaves[i]])), batch, noise),
         );
         const { value, grads } = vg(keys.map((k) => x[k]));
+        // a whole batch in one pass: ×1 changes no bit, and would hold a second gradient
+        if (weight === 1) return { value: value as tf.Scalar, grads };
         const w = tf.scalar(weight);
-        return { value: tf.mul(value, w) as tf.Scalar, grads: grads.map((g) => tf.mul(g, w)) };
+        const weighted = (g: tf.Tensor) => {
+          const out = tf.mul(g, w);
+          g.dispose(); // one gradient copy at a time, not two
+          return out;
+        };
+        return { value: tf.mul(value, w) as tf.Scalar, grads: grads.map(weighted) };
       });
       if (!loss) {
         loss = part.value;
@@ -40,8 +47,13 @@ export function accumulatedValueAndGrad<B>(
         continue;
       }
       const sum = tf.add(loss, part.value) as tf.Scalar;
-      const sums = grad.map((g, i) => tf.add(g, part.grads[i]));
-      tf.dispose([loss, part.value, ...grad, ...part.grads]); // keep one running sum alive
+      // keep one running sum alive, tensor by tensor
+      const sums = grad.map((g, i) => {
+        const out = tf.add(g, part.grads[i]);
+        tf.dispose([g, part.grads[i]]);
+        return out;
+      });
+      tf.dispose([loss, part.value]);
       loss = sum;
       grad = sums;
     }

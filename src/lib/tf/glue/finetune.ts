@@ -11,7 +11,7 @@ import { TensorOptimizer, type OptimizerWeights, type TensorStep } from '../opti
 import { disposeBatch, makeBatch, type EncodedExample } from '../roberta/batch';
 import type { RobertaModel } from '../roberta/model';
 import type { VocabMap } from '../roberta/vocab';
-import { sumScalars, type TensorMap } from '../tensorSpace';
+import type { TensorMap } from '../tensorSpace';
 import { accumulatedValueAndGrad, type MicroBatch } from './accumulate';
 import { stepRows, type DataOrder } from './order';
 import type { RobertaBatch } from '../roberta/forward';
@@ -35,14 +35,6 @@ export interface StepRecord {
   sNorm: number;
   /** f(x_t + δ_t); null when ρ = 0 */
   lossPerturbed: number | null;
-}
-
-/** ‖a‖ over every leaf, read back as a JS number. */
-async function globalNorm(a: TensorMap): Promise<number> {
-  const n = tf.tidy(() => tf.sqrt(sumScalars(Object.values(a).map((x) => tf.sum(tf.square(x))))));
-  const [value] = await n.data();
-  n.dispose();
-  return value;
 }
 
 /** Consecutive chunks of at most `size`. */
@@ -136,15 +128,16 @@ export class FineTune {
     const lr = scheduledLr(this.settings.schedule, this.settings.config.lr, t);
     const keys = this.model.params.map((p) => p.name);
     try {
+      // the step's tensors are kept only for `inspect`: without them the step holds the least
       const info = await this.optimizer.step(
         { valueAndGrad: accumulatedValueAndGrad(this.model, keys, micro) },
-        { lr },
+        { lr, gradNorm: true, intermediates: inspect !== undefined },
       );
       if (!info) return null;
       try {
-        const sNorm = await globalNorm(info.s);
-        if (inspect) await inspect(info);
+        if (inspect) await inspect(info as TensorStep);
         this.t = t + 1;
+        const sNorm = info.gradNorm!;
         return { step: t, lr, loss: info.loss, sNorm, lossPerturbed: info.lossPerturbed };
       } finally {
         info.release();
