@@ -252,3 +252,43 @@ test('a damaged lesson link says what is wrong and opens the page', async ({ pag
   await expect(page.getByTestId('notice')).toContainText('damaged');
   await expect(page.getByTestId('trajectories')).toBeVisible();
 });
+
+const LAB_LESSON = JSON.parse(
+  readFileSync('src/lessons/transformer-lab.json', 'utf8'),
+) as LessonFile;
+
+test('the lab lesson, end to end: every step opens the lab with its settings hidden until the reveal, which starts the race', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.getByTestId('lesson-menu-button').click();
+  await page.getByTestId('lesson-start-transformer-lab').click();
+  const player = page.getByTestId('lesson-player');
+  const n = LAB_LESSON.steps.length;
+  for (const [i, step] of LAB_LESSON.steps.entries()) {
+    await expect(page.getByTestId('lesson-count')).toHaveText(`step ${i + 1} of ${n}`);
+    await expect(page.getByTestId('lesson-step-title')).toHaveText(step.title);
+    await expect(page).toHaveURL(new RegExp(`page=lab.*lesson=builtin%3Atransformer-lab&ls=${i}$`));
+    await expect(player.getByTestId('lesson-equation')).toBeVisible();
+    await expect(page.getByTestId('lab-task')).toContainText('1 block, d_model 32, 2 heads');
+    if (i === 0) {
+      await expect(page.getByTestId('concealed')).toBeVisible();
+      await expect(page.getByTestId('lesson-reveal')).toBeDisabled();
+      await expectNoSeriousAxe(page, 'the lab lesson with its question open');
+      await player.getByTestId('lesson-option').nth(step.question.answer).check();
+      await page.getByTestId('lesson-reveal').click();
+      await expect(page.getByTestId('lesson-verdict')).toContainText('Your prediction was right.');
+      await expect(page.getByTestId('concealed')).toHaveCount(0);
+      // the reveal starts the race
+      await expect(page.getByTestId('lab-status')).toHaveAttribute('data-state', /running|done/, {
+        timeout: 30_000,
+      });
+      await page.screenshot({ path: `${SHOTS}/lab-lesson-revealed.png` });
+      await expectNoSeriousAxe(page, 'the lab lesson revealed, training');
+      await page.getByTestId('lab-stop').click();
+    } else await expect(page.getByTestId('concealed')).toBeVisible();
+    if (i + 1 < n) await page.keyboard.press('PageDown');
+  }
+  await expect(page.getByTestId('lesson-score')).toHaveText('1 of 1');
+  await page.screenshot({ path: `${SHOTS}/lab-lesson-last-step.png` });
+});

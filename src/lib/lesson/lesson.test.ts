@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LAB_SETTINGS, LAB_VIEW_SETTINGS } from '../state/schema';
 import { EQUATION_IDS } from './equations';
 import { lessonJson, parseLesson, validateLesson, type Lesson } from './lesson';
 import { joinLesson, lessonSource, readLessonSource, splitLesson } from './lessonLink';
@@ -30,6 +31,40 @@ describe('the built-in lesson', () => {
     for (const s of checked.lesson.steps) expect(EQUATION_IDS).toContain(s.equation);
     // the file is what lessonJson writes: a teacher's download has the same shape
     expect(lessonJson(checked.lesson)).toBe(lessonJson(JSON.parse(builtinText) as Lesson));
+  });
+});
+
+describe('the lab’s lesson', () => {
+  const labText = readFileSync(
+    new URL('../../lessons/transformer-lab.json', import.meta.url),
+    'utf8',
+  );
+  it('is a valid lesson of 4 to 6 lab steps, each with one equation and a question', () => {
+    const checked = parseLesson(labText);
+    expect(checked.ok ? [] : checked.errors).toEqual([]);
+    if (!checked.ok) return;
+    expect(checked.lesson.steps.length).toBeGreaterThanOrEqual(4);
+    expect(checked.lesson.steps.length).toBeLessThanOrEqual(6);
+    expect(lessonJson(checked.lesson)).toBe(lessonJson(JSON.parse(labText) as Lesson));
+    expect(readLessonSource('builtin:transformer-lab')).toEqual(checked);
+  });
+
+  it('writes every lab setting into each link, with its version, so new defaults cannot change it', () => {
+    const checked = parseLesson(labText);
+    if (!checked.ok) throw new Error(checked.errors.join('; '));
+    const keys = [...LAB_SETTINGS, ...LAB_VIEW_SETTINGS].map((r) => r.url);
+    for (const { link } of checked.lesson.steps) {
+      const params = new URLSearchParams(link.slice(1));
+      expect(params.get('v')).toBe('1');
+      expect(params.get('page')).toBe('lab');
+      for (const k of keys) expect(params.has(k), `${k} in ${link}`).toBe(true);
+      // each run names its preset and its γ
+      for (let i = 0; params.has(`lab.r${i}`); i++) {
+        expect(params.has(`lab.r${i}.preset`)).toBe(true);
+        expect(params.has(`lab.r${i}.lr`)).toBe(true);
+      }
+      expect(params.has('lab.r3')).toBe(true);
+    }
   });
 });
 
