@@ -39,6 +39,10 @@ test('lab panels: ‖δ‖ explained, η axes and step, 1/ε spike, λ_max at a 
   await expect(note).toContainText('Not drawn for AdaSAM, SAM:');
   await expect(note).toContainText('‖δ‖ = ρ at every step');
   await expect(page.getByTestId('lab-diag-deltaNorm')).toContainText('ASAM');
+  // the latest step's table agrees: a number for ASAM alone, "= ρ" for the SAM-type runs
+  const deltaCells = page.getByTestId('lab-latest-delta');
+  await expect(deltaCells).toHaveText(['= ρ', '= ρ', /^[\d.e+-]+$/]);
+  await expect(page.getByTestId('lab-latest-note')).toContainText("a SAM run's is its ρ");
 
   // η: the step the statistics are from (a multiple of the sampling interval, behind the race)
   const label = page.getByTestId('lab-eta-step');
