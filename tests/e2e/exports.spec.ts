@@ -1,6 +1,7 @@
 /**
  * Exports (issue 12, item 6) in headless Chromium: the 2-D page's PNG holds the map with its
  * trajectories (pixels of each run's colour along each path) and a legend, beside the 3-D view;
+ * the 3-D view's own PNG holds its canvas, each run's colour and the legend;
  * every chart's CSV and JSON download with a header and one row per data point (the loss curves:
  * steps + 1 rows; the trajectories: steps + 1 points per run; the basin maps: one row per start
  * per run), and the lab's charts after a short race (steps, evaluations, η, λ_max, slice,
@@ -139,6 +140,54 @@ test('2-D page: CSV and JSON of the loss curves, trajectories and basin maps; PN
     expect(r.hits).toBeGreaterThanOrEqual(8);
     expect(r.legend).toBe(true);
   }
+
+  // the 3-D view on its own: its canvas at its size, the legend band below, each run's colour
+  // in the view (its trajectory) and in the legend
+  const [surfaceDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-surface-png').click(),
+  ]);
+  expect(surfaceDownload.suggestedFilename()).toMatch(/-3d\.png$/);
+  const surfacePng = readFileSync((await surfaceDownload.path())!).toString('base64');
+  const surface = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [img.width, img.height];
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const live = document.querySelector<HTMLCanvasElement>('[data-testid="surface-view"] canvas')!;
+    const rgb = (s: string) => s.match(/\d+/g)!.slice(0, 3).map(Number);
+    const colours = [
+      ...document.querySelectorAll<SVGPathElement>('[data-testid="trajectory"]'),
+    ].map((p) => rgb(getComputedStyle(p).stroke));
+    /** pixels of each colour (RGB distance under 25) in rows [y0, y1) */
+    const count = (y0: number, y1: number) =>
+      colours.map((col) => {
+        let n = 0;
+        for (let o = 4 * y0 * c.width; o < 4 * y1 * c.width; o += 4)
+          if (Math.hypot(data[o] - col[0], data[o + 1] - col[1], data[o + 2] - col[2]) < 25) n++;
+        return n;
+      });
+    const distinct = new Set<number>();
+    for (let o = 0; o < 4 * live.height * c.width; o += 4 * 97)
+      distinct.add((data[o] << 16) | (data[o + 1] << 8) | data[o + 2]);
+    return {
+      size: [c.width, c.height],
+      live: [live.width, live.height],
+      view: count(0, live.height),
+      legend: count(live.height, c.height),
+      distinct: distinct.size,
+    };
+  }, surfacePng);
+  expect(surface.size[0]).toBe(surface.live[0]);
+  expect(surface.size[1]).toBeGreaterThan(surface.live[1] + 16);
+  // not blank: a shaded surface has many colours (a cleared canvas has one)
+  expect(surface.distinct).toBeGreaterThan(50);
+  for (const n of surface.view) expect(n).toBeGreaterThanOrEqual(10);
+  for (const n of surface.legend) expect(n).toBeGreaterThanOrEqual(10);
 });
 
 const SMALL_LAB =

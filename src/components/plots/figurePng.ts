@@ -2,7 +2,8 @@
  * The 2-D page's figure as one PNG (issue 12, item 6): the contour view's canvas under both of
  * its SVG layers (contours and minima; trajectories, their end markers, the step anatomy and the
  * start), a legend band with each run's colour, dash, marker and name, and the 3-D view's canvas
- * (rendered with preserveDrawingBuffer, so its last frame can be read) beside the map.
+ * (rendered with preserveDrawingBuffer, so its last frame can be read) beside the map; and the
+ * 3-D view on its own with the same legend (`surfacePng`).
  */
 import type { RaceResult } from '../../lib/pageState/ExplainerState.svelte';
 import { runName } from './raceData';
@@ -130,28 +131,14 @@ function drawLegend(
   });
 }
 
-/**
- * The figure as a PNG blob: map with every layer, the 3-D view to its right (when shown), and
- * the legend below both. Null when neither view is on the page.
- */
-export async function figurePng(root: HTMLElement, results: RaceResult[]): Promise<Blob | null> {
-  const scale = 2;
-  const parts: CanvasImageSource[] = [];
-  const sizes: [number, number][] = [];
-  const contour = root.querySelector<HTMLElement>('[data-testid="contour-view"]');
-  if (contour) {
-    const layer = await contourLayer(contour, scale);
-    parts.push(layer);
-    sizes.push([layer.width, layer.height]);
-  }
-  const surface = root.querySelector<HTMLCanvasElement>('[data-testid="surface-view"] canvas');
-  if (surface) {
-    parts.push(surface);
-    sizes.push([surface.width, surface.height]);
-  }
-  if (parts.length === 0) return null;
-  const H = Math.max(...sizes.map((s) => s[1]));
-  const widths = sizes.map(([w, h]) => Math.round((w * H) / h));
+/** `parts` side by side at a common height, the legend band below them, as a PNG blob. */
+function composePng(
+  parts: { image: CanvasImageSource; size: [number, number] }[],
+  results: RaceResult[],
+  scale: number,
+): Promise<Blob | null> {
+  const H = Math.max(...parts.map((p) => p.size[1]));
+  const widths = parts.map(({ size: [w, h] }) => Math.round((w * H) / h));
   const out = document.createElement('canvas');
   out.width = widths.reduce((a, b) => a + b, 0);
   const ctx = out.getContext('2d')!;
@@ -167,9 +154,36 @@ export async function figurePng(root: HTMLElement, results: RaceResult[]): Promi
   ctx.fillRect(0, 0, out.width, out.height);
   let x = 0;
   parts.forEach((p, i) => {
-    ctx.drawImage(p, x, 0, widths[i], H);
+    ctx.drawImage(p.image, x, 0, widths[i], H);
     x += widths[i];
   });
   drawLegend(ctx, results, layout, pad, H, scale);
   return new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));
+}
+
+/**
+ * The 3-D view alone (its canvas at its own resolution, as rendered just now) above the legend of
+ * the race it shows.
+ */
+export function surfacePng(canvas: HTMLCanvasElement, results: RaceResult[]): Promise<Blob | null> {
+  const scale = Math.max(1, Math.round(canvas.width / canvas.getBoundingClientRect().width));
+  return composePng([{ image: canvas, size: [canvas.width, canvas.height] }], results, scale);
+}
+
+/**
+ * The figure as a PNG blob: map with every layer, the 3-D view to its right (when shown), and
+ * the legend below both. Null when neither view is on the page.
+ */
+export async function figurePng(root: HTMLElement, results: RaceResult[]): Promise<Blob | null> {
+  const scale = 2;
+  const parts: { image: CanvasImageSource; size: [number, number] }[] = [];
+  const contour = root.querySelector<HTMLElement>('[data-testid="contour-view"]');
+  if (contour) {
+    const layer = await contourLayer(contour, scale);
+    parts.push({ image: layer, size: [layer.width, layer.height] });
+  }
+  const surface = root.querySelector<HTMLCanvasElement>('[data-testid="surface-view"] canvas');
+  if (surface) parts.push({ image: surface, size: [surface.width, surface.height] });
+  if (parts.length === 0) return null;
+  return composePng(parts, results, scale);
 }

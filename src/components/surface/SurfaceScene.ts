@@ -68,10 +68,6 @@ export class SurfaceScene {
   #mesh: Mesh<BufferGeometry, MeshLambertMaterial> | null = null;
   readonly #overlays = new Group();
   #frame = 0;
-  #timer: ReturnType<typeof setTimeout> | 0 = 0;
-  #lastRenderAt = 0;
-  /** the measured duration of a frame with a render in it, when it is long (else 0) */
-  #frameCost = 0;
   #size: [number, number] = [1, 1];
   #centre: [number, number] = [0, 0];
   #s = 1;
@@ -84,7 +80,7 @@ export class SurfaceScene {
   #anatomy: SurfaceLine[] = [];
 
   constructor(canvas: HTMLCanvasElement) {
-    // renderer: preserveDrawingBuffer so "Export PNG" can read the last frame
+    // renderer: preserveDrawingBuffer so the PNG exports can read the last frame
     // no MSAA: it multiplies the fill cost of software WebGL, and the fat lines antialias themselves
     this.#renderer = new WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
     this.#renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio ?? 1));
@@ -98,7 +94,7 @@ export class SurfaceScene {
     this.#controls = new OrbitControls(this.#camera, canvas);
     this.#controls.target.set(0, 0.25, 0.1);
     this.#controls.enableDamping = false;
-    this.#controls.addEventListener('change', () => this.requestRender(true));
+    this.#controls.addEventListener('change', () => this.requestRender());
     this.#controls.update();
 
     // lights
@@ -241,30 +237,30 @@ export class SurfaceScene {
   }
 
   /**
-   * Renders at the next frame (many changes in one frame render once). When a rendered frame has
-   * been measured to take long (software WebGL: 50–150 ms), data updates wait so that at most
-   * one frame in four carries a 3-D render, and the 2-D views keep up with a dragged slider;
-   * the 3-D view catches up with the last state. Orbiting always renders at once.
+   * Renders at the next frame (many changes in one frame render once). A dragged slider does not
+   * come here on every input: the page hands this view its data once the drag pauses
+   * (lib/pageState/coalesce.ts), since software WebGL takes 50–150 ms for a frame.
    */
-  requestRender(now = false) {
+  requestRender() {
     if (this.#frame) return;
-    const wait = now ? 0 : this.#lastRenderAt + 3 * this.#frameCost - performance.now();
-    if (wait > 0) {
-      if (!this.#timer)
-        this.#timer = setTimeout(() => ((this.#timer = 0), this.requestRender(true)), wait);
-      return;
-    }
-    this.#frame = requestAnimationFrame((start) => {
+    this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
       this.render();
-      this.#lastRenderAt = performance.now();
-      // the frame's real cost shows in when the next one starts (the GPU work is not in render())
-      requestAnimationFrame((next) => (this.#frameCost = next - start > 40 ? next - start : 0));
     });
   }
 
   render() {
     this.#renderer.render(this.#scene, this.#camera);
+  }
+
+  /**
+   * The canvas with the scene as it is now: rendered at once (a render waiting for its frame is
+   * not waited for), so an export never reads an older frame. preserveDrawingBuffer keeps the
+   * pixels readable (drawImage, toBlob) until the next render.
+   */
+  snapshot(): HTMLCanvasElement {
+    this.render();
+    return this.#renderer.domElement;
   }
 
   /**
@@ -284,13 +280,10 @@ export class SurfaceScene {
   }
 
   dispose() {
-    if (this.#frame) cancelAnimationFrame(this.#frame);
     this.setTrajectories([]);
     this.setAnatomy([]);
     if (this.#frame) cancelAnimationFrame(this.#frame);
-    if (this.#timer) clearTimeout(this.#timer);
     this.#frame = 0;
-    this.#timer = 0;
     this.#controls.dispose();
     this.#mesh?.geometry.dispose();
     this.#mesh?.material.dispose();
