@@ -37,8 +37,8 @@ export interface BenchReport {
   basin: BasinBench | Skipped;
   /** Node: the benchmark transformer on tfjs cpu and wasm */
   transformer: Record<'cpu' | 'wasm', TransformerFigure> | Skipped;
-  /** --browser: slider change → painted frame, basin map in Web Workers */
-  explainer?: { sliderToFrameMs: number; basinMapMs: number } | Skipped;
+  /** --browser: redraws while a slider is dragged, slider change → painted frame, basin map */
+  explainer?: { dragRedrawsPerS: number; sliderToFrameMs: number; basinMapMs: number } | Skipped;
   /** --browser: the benchmark transformer on every backend in headless Chromium */
   transformerBrowser?: Record<string, TransformerFigure> | Skipped;
   /** --glue: RoBERTa fine-tuning steps (AMSGrad, AdaSAM) on wasm in Node, per preset and vocabulary */
@@ -54,7 +54,7 @@ export const REPORT_KEYS: Record<keyof BenchReport, string> = {
   mlp: 'one AdaSAM step of the 13-parameter MLP, tfjs cpu',
   basin: 'basin map, 128×128 starts × 200 steps, one thread',
   transformer: 'benchmark transformer in Node, per backend (cpu, wasm)',
-  explainer: 'slider → frame and basin map in headless Chromium',
+  explainer: 'drag redraws, slider → frame and basin map in headless Chromium',
   transformerBrowser: 'benchmark transformer in headless Chromium, per backend',
   glue: 'RoBERTa fine-tuning steps on wasm, batch 16 × 128 tokens (--glue only)',
   webgpuDispatches: 'GPU dispatches of an AdaSAM step outside the gradient passes',

@@ -163,6 +163,92 @@ test('moving a slider rewrites the link and redraws the trajectory at once', asy
   await expect(page).not.toHaveURL(/r3\.b2=1/);
 });
 
+/** The 3-D view's pixels (its canvas keeps its last frame: preserveDrawingBuffer). */
+const surfacePixels = (page: Page) =>
+  page.evaluate(() =>
+    document.querySelector<HTMLCanvasElement>('[data-testid="surface-view"] canvas')!.toDataURL(),
+  );
+
+/** What the step anatomy shows: its text (Algorithm 1's numbers) and its drawing's geometry. */
+const anatomyShown = (page: Page) =>
+  page.evaluate(() => {
+    const section = document.querySelector<HTMLElement>('[data-testid="anatomy"]')!;
+    const shapes = [...section.querySelectorAll('svg *')].map((e) =>
+      ['d', 'cx', 'cy', 'r', 'x1', 'y1', 'x2', 'y2', 'x', 'y', 'width', 'height', 'transform']
+        .map((a) => e.getAttribute(a) ?? '')
+        .join(' '),
+    );
+    return { text: section.innerText, shapes };
+  });
+
+/** Pixels whose colour differs by more than 30 (RGB distance) between two PNG data URLs. */
+const pixelsApart = (page: Page, a: string, b: string) =>
+  page.evaluate(
+    async ([a, b]) => {
+      const read = async (url: string) => {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const c = document.createElement('canvas');
+        [c.width, c.height] = [img.width, img.height];
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        return ctx.getImageData(0, 0, c.width, c.height).data;
+      };
+      const [p, q] = [await read(a), await read(b)];
+      if (p.length !== q.length) return Infinity;
+      let n = 0;
+      for (let o = 0; o < p.length; o += 4)
+        if (Math.hypot(p[o] - q[o], p[o + 1] - q[o + 1], p[o + 2] - q[o + 2]) > 30) n++;
+      return n;
+    },
+    [a, b],
+  );
+
+test('after a dragged slider the 3-D view and the step anatomy show the last value', async ({
+  page,
+  browser,
+}) => {
+  // the 3-D view and the anatomy redraw once a drag pauses (lib/pageState/coalesce.ts); the
+  // last value must never be lost: the page must end as a fresh page opened at the final link
+  await page.goto('./#v=2&view=both&ar=3&at=3&ap=5');
+  await expect(page.getByTestId('trajectory')).toHaveCount(4);
+  const slider = page.getByTestId('r3-rho-slider');
+  await slider.scrollIntoViewIfNeeded();
+  const box = (await slider.boundingBox())!;
+  const y = box.y + box.height / 2;
+  // let the opening frames settle, then note what the views show before the drag
+  await expect
+    .poll(async () => (await surfacePixels(page)) === (await surfacePixels(page)))
+    .toBe(true);
+  const surfaceBefore = await surfacePixels(page);
+  const anatomyBefore = await anatomyShown(page);
+  await page.mouse.move(box.x + box.width * 0.1, y);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * (0.1 + 0.03 * k), y);
+  await page.mouse.up();
+  await expect(page).toHaveURL(/r3\.rho=0\.4/);
+  const final = page.url();
+
+  const fresh = await browser.newPage({ viewport: page.viewportSize()! });
+  try {
+    await fresh.goto(final);
+    await expect(fresh.getByTestId('trajectory')).toHaveCount(4);
+    const want = await anatomyShown(fresh);
+    expect(want).not.toEqual(anatomyBefore);
+    await expect.poll(() => anatomyShown(page)).toEqual(want);
+    // the fresh page's 3-D view once it has rendered, then the dragged page's must match it
+    await expect
+      .poll(async () => pixelsApart(page, surfaceBefore, await surfacePixels(fresh)))
+      .toBeGreaterThan(200);
+    await expect
+      .poll(async () => pixelsApart(page, await surfacePixels(page), await surfacePixels(fresh)))
+      .toBeLessThanOrEqual(20);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('a scene change, adding and removing runs, and dragging the start all go into the link', async ({
   page,
 }) => {

@@ -10,6 +10,7 @@ import { recipe } from '../optim/config';
 import { DEFAULT_LINK } from '../state/defaults';
 import { MAX_RUNS } from '../state/schema';
 import type { PlaygroundLink } from '../state/url';
+import { runScene } from '../trace/trace';
 import { ExplainerState, LAST_PHASE } from './ExplainerState.svelte';
 
 let link = $state<PlaygroundLink>(structuredClone(DEFAULT_LINK));
@@ -147,5 +148,24 @@ describe('ExplainerState: the step player', () => {
     expect(link.view).toMatchObject({ anatomyStep: 1, anatomyPhase: 0 });
     ex.previousPhase();
     expect(link.view).toMatchObject({ anatomyStep: 0, anatomyPhase: LAST_PHASE });
+  });
+});
+
+describe('ExplainerState: recomputing only what a change touches', () => {
+  it('a knob of one run recomputes that run; the others keep their results', () => {
+    const before = ex.results;
+    ex.setKnob(3, 'rho', 0.3);
+    const after = ex.results;
+    expect(after.slice(0, 3).every((r, i) => r === before[i])).toBe(true);
+    expect(after[3]).not.toBe(before[3]);
+    // the recomputed run is what runScene gives for the new config (as `trace` would print)
+    const land = getLandscape(link.scene.problem)!;
+    expect(after[3].run.xs).toEqual(runScene(land, link.scene, link.runs[3].config).xs);
+  });
+
+  it('a change of the scene recomputes every run', () => {
+    const before = ex.results;
+    ex.setScene({ steps: 30 });
+    expect(ex.results.every((r, i) => r !== before[i] && r.run.xs.length === 31)).toBe(true);
   });
 });

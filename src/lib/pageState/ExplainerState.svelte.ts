@@ -1,7 +1,8 @@
 /**
  * The state of the 2-D explainer page: the race the link describes, computed (one runScene per
- * run, recomputed synchronously on any change, so a dragged slider redraws at once), the anatomy
- * of the chosen step, the step player, and verb methods that build the next link.
+ * run, recomputed synchronously for the runs a change touches, so a dragged slider redraws at
+ * once), the anatomy of the chosen step, the step player, and verb methods that build the next
+ * link.
  *
  * The link itself stays owned by the shell (App.svelte): every method here builds a new
  * PlaygroundLink and hands it to `onchange`; nothing is written to `location` from here.
@@ -101,16 +102,24 @@ export class ExplainerState {
   // leave it equal, so the race is not recomputed for them.
   #raceKey = $derived(JSON.stringify([this.link.scene, this.link.runs]));
 
+  // The last race's results by what each depends on: a dragged knob of one run recomputes that
+  // run alone, and the others keep their (identical) results.
+  // (a plain record, not state: reading it must not make `results` depend on it)
+  #computed: Record<string, RaceResult> = {};
+
   /** one result per run of the race, recomputed on any change of the scene or a run */
   results: RaceResult[] = $derived.by(() => {
     void this.#raceKey;
-    return untrack(() =>
-      computeRace(
-        this.land,
-        $state.snapshot(this.link.scene) as SceneSettings,
-        $state.snapshot(this.link.runs) as RunSpec[],
-      ),
-    );
+    return untrack(() => {
+      const scene = $state.snapshot(this.link.scene) as SceneSettings;
+      const runs = $state.snapshot(this.link.runs) as RunSpec[];
+      const keys = runs.map((r) => JSON.stringify([this.land.id, scene, r.config]));
+      const results = runs.map(
+        (r, i) => this.#computed[keys[i]] ?? computeRace(this.land, scene, [r])[0],
+      );
+      this.#computed = Object.fromEntries(keys.map((k, i) => [k, results[i]]));
+      return results;
+    });
   });
 
   grid: FieldGrid = $derived.by(() => {
@@ -144,31 +153,7 @@ export class ExplainerState {
   /** where the race starts */
   x0: [number, number] = $derived(this.link.scene.x0 ?? this.land.x0);
 
-  anatomy: Anatomy | null = $derived.by(() => {
-    const { anatomyRun, anatomyStep } = this.link.view;
-    const i = Math.min(anatomyRun, this.results.length - 1);
-    const res = this.results[i];
-    if (!res || res.run.steps.length === 0) return null;
-    const t = Math.min(anatomyStep, res.run.steps.length - 1);
-    const steps = res.run.steps;
-    const config = res.run.config;
-    const rec = steps[t];
-    const initialVHat = config.adaptive
-      ? rec.s.map(() => (config.epsMode === 'floor' ? config.eps * config.eps : 0))
-      : null;
-    return {
-      run: i,
-      t,
-      config,
-      x: res.run.xs[t],
-      xNext: res.run.xs[t + 1],
-      rec,
-      mPrev: t > 0 ? steps[t - 1].m : rec.s.map(() => 0),
-      vPrev: config.adaptive ? (t > 0 ? steps[t - 1].v! : rec.s.map(() => 0)) : null,
-      vHatPrev: t > 0 ? steps[t - 1].vHat : initialVHat,
-      maxActive: rec.vHat && rec.v ? rec.vHat.map((h, k) => h > rec.v![k]) : [],
-    };
-  });
+  anatomy: Anatomy | null = $derived(anatomyOf(this.results, this.link.view));
 
   /** the step player (not part of the link: a shared link opens paused) */
   playing = $state(false);
@@ -379,6 +364,35 @@ export function snapPoint(land: Pick<Landscape, 'domain'>, x: [number, number]):
   const digits = Math.max(0, Math.ceil(-Math.log10(Math.max(b - a, d - c) / 1000)));
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   return [round(clamp(x[0], a, b), digits), round(clamp(x[1], c, d), digits)];
+}
+
+/** The anatomy of the step the view names (run and step clamped to the race), or null. */
+export function anatomyOf(
+  results: RaceResult[],
+  view: Pick<ViewSettings, 'anatomyRun' | 'anatomyStep'>,
+): Anatomy | null {
+  const i = Math.min(view.anatomyRun, results.length - 1);
+  const res = results[i];
+  if (!res || res.run.steps.length === 0) return null;
+  const t = Math.min(view.anatomyStep, res.run.steps.length - 1);
+  const steps = res.run.steps;
+  const config = res.run.config;
+  const rec = steps[t];
+  const initialVHat = config.adaptive
+    ? rec.s.map(() => (config.epsMode === 'floor' ? config.eps * config.eps : 0))
+    : null;
+  return {
+    run: i,
+    t,
+    config,
+    x: res.run.xs[t],
+    xNext: res.run.xs[t + 1],
+    rec,
+    mPrev: t > 0 ? steps[t - 1].m : rec.s.map(() => 0),
+    vPrev: config.adaptive ? (t > 0 ? steps[t - 1].v! : rec.s.map(() => 0)) : null,
+    vHatPrev: t > 0 ? steps[t - 1].vHat : initialVHat,
+    maxActive: rec.vHat && rec.v ? rec.vHat.map((h, k) => h > rec.v![k]) : [],
+  };
 }
 
 /** Runs every optimizer of a race on the scene (each through runScene, as `trace` does). */
