@@ -143,6 +143,25 @@ test('a 3-step race on wasm gives the glue command’s losses; axe finds nothing
   expect(Number(csv[1].split(',')[4])).toBe(g.steps[0][0].loss);
   await page.screenshot({ path: `${SHOTS}/after-race.png`, fullPage: true });
   await expectNoSeriousAxe(page, 'the GLUE page after a race');
+
+  // presenter mode (key p): the settings go into a drawer and the curves take the full width
+  const chart = page.getByTestId('glue-loss-chart');
+  const before = (await chart.boundingBox())!.width;
+  await page.locator('body').press('p');
+  await expect(page.locator('html.presenter')).toHaveCount(1);
+  await expect(page.locator('#glue-setup')).toBeHidden();
+  await expect.poll(async () => (await chart.boundingBox())!.width).toBeGreaterThan(before * 1.2);
+  await page.getByTestId('glue-settings-drawer').click();
+  await expect(page.locator('#glue-setup')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/presenter-drawer.png` });
+  await expectNoSeriousAxe(page, 'the GLUE page in presenter mode with the drawer open');
+  await page.getByTestId('glue-settings-drawer').click();
+  await expect(page.locator('#glue-setup')).toBeHidden();
+  await page.getByTestId('glue-keys-help').click();
+  await expect(page.getByRole('dialog')).toContainText('presenter mode on / off');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('glue-presenter').click();
+  await expect(page.locator('html.presenter')).toHaveCount(0);
 });
 
 test('malformed files are named with the library’s messages, and Start stays off', async ({
