@@ -153,7 +153,7 @@ test('a 3-step race on wasm gives the glue command’s losses; axe finds nothing
   await expect.poll(async () => (await chart.boundingBox())!.width).toBeGreaterThan(before * 1.2);
   await page.getByTestId('glue-settings-drawer').click();
   await expect(page.locator('#glue-setup')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/presenter-drawer.png` });
+  await page.screenshot({ path: `${SHOTS}/presenter-drawer.png`, animations: 'disabled' });
   await expectNoSeriousAxe(page, 'the GLUE page in presenter mode with the drawer open');
   await page.getByTestId('glue-settings-drawer').click();
   await expect(page.locator('#glue-setup')).toBeHidden();
