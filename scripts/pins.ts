@@ -10,6 +10,7 @@ import {
   detmathBits,
   LAB_LINK,
   LAB_LINK_V2,
+  LAB_LINK_V3,
   LINKS_2D,
   LINKS_2D_V2,
   PINS_DIR,
@@ -65,11 +66,13 @@ async function main(): Promise<void> {
   const alice = readFileSync(new URL('../static/texts/alice.txt', import.meta.url), 'utf8');
   const lab = decodeLink(LAB_LINK).link.lab!;
   write('lab-v1.json', { link: LAB_LINK, output: await traceLab(toLabSettings(lab), { alice }) });
-  const labV2 = decodeLink(LAB_LINK_V2).link.lab!;
-  write('lab-v2.json', {
-    link: LAB_LINK_V2,
-    output: await traceLab(toLabSettings(labV2), { alice }),
-  });
+  for (const [name, link] of [
+    ['lab-v2.json', LAB_LINK_V2],
+    ['lab-v3.json', LAB_LINK_V3],
+  ]) {
+    const settings = toLabSettings(decodeLink(link).link.lab!);
+    write(name, { link, output: await traceLab(settings, { alice }) });
+  }
 }
 
 main().catch((e: unknown) => {

@@ -90,7 +90,7 @@ test('download from a mock Hub with a broken chunk, train from the cache after a
   test.setTimeout(120_000);
   let release!: () => void;
   const seen = await mockHub(page, new Promise<void>((r) => (release = r)));
-  await page.goto(`./?debug=1#v=2&page=glue&${RACE}`);
+  await page.goto(`./?debug=1#v=3&page=glue&${RACE}`);
   const hub = page.getByTestId('glue-hub');
   await expect(hub).toBeVisible({ timeout: 30_000 });
   await expect(hub).toContainText('Nothing downloaded yet');
@@ -194,7 +194,7 @@ plainTest(
     await page.route('https://huggingface.co/**', (r) =>
       r.fulfill({ status: 200, headers: CORS, body: 'hub' }),
     );
-    await page.goto('./#v=2&page=glue');
+    await page.goto('./#v=3&page=glue');
     await expect(page.getByTestId('glue-hub')).toBeVisible({ timeout: 30_000 });
     const csp = await page
       .locator('meta[http-equiv="Content-Security-Policy"]')

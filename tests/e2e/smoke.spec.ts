@@ -6,7 +6,7 @@ test('the first page loads, shows the race and has no console errors', async ({
 }) => {
   await page.goto('./');
   await expect(page.getByRole('heading', { name: 'AdaSAM playground' })).toBeVisible();
-  await expect(page).toHaveURL(/#v=2/);
+  await expect(page).toHaveURL(/#v=3$/);
   expect(consoleErrors).toEqual([]);
 });
 

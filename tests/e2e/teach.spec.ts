@@ -21,7 +21,7 @@ function traceEnds(link: string): string[] {
 test('the opening race says where each run ends with the losses the trace prints', async ({
   page,
 }) => {
-  const [sgd, amsgrad, sam, adasam] = traceEnds('#v=2');
+  const [sgd, amsgrad, sam, adasam] = traceEnds('#v=3');
   await page.goto('./');
   const story = page.getByTestId('race-story');
   await expect(story).toContainText(
@@ -51,7 +51,7 @@ test('switching the landscape brings its recommended settings; a changed γ stay
 }) => {
   await page.goto('./');
   await page.getByTestId('scene-problem').selectOption('rosenbrock');
-  await expect(page).toHaveURL(/#v=2&land=rosenbrock$/);
+  await expect(page).toHaveURL(/#v=3&land=rosenbrock$/);
   await expect(page.getByTestId('scene-steps')).toHaveValue('1000');
   await expect(page.getByTestId('view-logLoss')).toBeChecked();
   await expect(page.getByTestId('run-legend')).not.toContainText('diverged');
@@ -218,19 +218,19 @@ test('presenter view of a lesson step at 1280×720', async ({ page }) => {
 test('a teacher writes a lesson: problems are named, then it plays from one link', async ({
   page,
 }) => {
-  await page.goto('./#v=2&land=ravine');
+  await page.goto('./#v=3&land=ravine');
   await page.getByTestId('lesson-menu-button').click();
   await page.getByTestId('lesson-write').click();
   const editor = page.getByTestId('lesson-editor');
   await expect(editor.getByTestId('edit-step')).toHaveCount(LESSON.steps.length);
   await page.getByTestId('edit-title').fill('My ravine lesson');
-  await editor.getByTestId('edit-link').first().fill('#v=2&zzz=1');
+  await editor.getByTestId('edit-link').first().fill('#v=3&zzz=1');
   await expect(page.getByTestId('edit-problems')).toContainText(
     "step 1: the link's zzz=1 is not understood (unknown setting)",
   );
   await expect(page.getByTestId('edit-play')).toBeDisabled();
   await editor.getByRole('button', { name: 'Use the page as it is now' }).first().click();
-  await expect(editor.getByTestId('edit-link').first()).toHaveValue('#v=2&land=ravine');
+  await expect(editor.getByTestId('edit-link').first()).toHaveValue('#v=3&land=ravine');
   await expect(page.getByTestId('edit-problems')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/lesson-editor.png`, fullPage: true });
   await page.getByTestId('edit-play').click();

@@ -12,7 +12,7 @@ import { exportTorch } from './script';
 const sources = readPythonSources();
 
 const REFUSED: [string, RegExp][] = [
-  ['#v=3&r0=sgd', /"v".*schema version/],
+  ['#v=4&r0=sgd', /"v".*schema version/],
   ["#v=1&land=wells\"__import__('os').system('id')", /"land"/],
   ['#v=1&r0=adasam&r0.lr=0.05%0A__import__(%22os%22)', /"r0\.lr"/],
   ['#v=1&x0=1,2%22%29%3B__import__(%27os%27)', /"x0"/],

@@ -1,8 +1,8 @@
 /**
- * The lab's recommended race: what a lab link of version 2 opens with (state/defaults.ts), with
- * the reasons, as landscapes/recommended.ts does for the 2-D page. Version-1 lab links keep
- * version 1's defaults (modular addition mod 23 on 2 blocks of d_model 64, 300 steps, one seed,
- * SAM and SGD at γ 0.1, curves against steps).
+ * The lab's recommended race: what a lab link of version 3 opens with (state/defaults.ts), with
+ * the reasons, as landscapes/recommended.ts does for the 2-D page. Lab links of versions 1 and 2
+ * keep version 1's defaults (modular addition mod 23 on 2 blocks of d_model 64, 300 steps, one
+ * seed, SAM and SGD at γ 0.1, curves against steps).
  *
  * Chosen by running the lab's own Race in Node (tfjs wasm, one thread, this project's 2-core
  * machine, 2026-11-30), three seeds each:

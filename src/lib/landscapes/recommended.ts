@@ -1,5 +1,5 @@
 /**
- * Recommended settings per landscape: the defaults a link of version 2 has on each landscape
+ * Recommended settings per landscape: the defaults a link of version 2 or 3 has on each landscape
  * (decisions.md "Links and defaults"), so that switching the landscape gives a race worth
  * watching. Each was chosen by running the four-run race (SGD, AMSGrad, SAM, AdaSAM, paper
  * preset, exact gradients) with `npm run --silent trace`:
@@ -65,7 +65,7 @@ export const RECOMMENDED: Readonly<Record<string, Readonly<Recommended>>> = {
   bumpyBowl: plain([-1.6, -0.3], false),
 };
 
-/** The race every landscape opens with in version 2. */
+/** The race every landscape opens with in versions 2 and 3. */
 export const RACE_FAMILIES = ['sgd', 'amsgrad', 'sam', 'adasam'] as const satisfies FamilyName[];
 
 /** The recommended settings of a landscape (the wells' for an unknown id). */

@@ -43,7 +43,7 @@ export type Answer = number | [number, number];
 
 export interface LessonStep {
   title: string;
-  /** a share link of the playground (its hash part, e.g. "#v=2&land=wells") */
+  /** a share link of the playground (its hash part, e.g. "#v=3&land=wells") */
   link: string;
   text: string;
   equation: EquationId;

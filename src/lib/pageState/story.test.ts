@@ -8,7 +8,8 @@ import { getLandscape } from '../landscapes';
 import { scoreEnds, testShift } from '../landscapes/testView';
 import { decodeLink, labRunLabels } from '../state/url';
 import { computeRace } from './ExplainerState.svelte';
-import { isOpeningRace, listWords, loss2, raceStory } from './story';
+import { listWords } from '../state/words';
+import { isOpeningRace, loss2, raceStory } from './story';
 
 const wellsByHand = (x: number, y: number) =>
   -Math.exp(-((x + 0.8) ** 2 + y ** 2) / 0.08) - 0.7 * Math.exp(-((x - 0.8) ** 2 + y ** 2) / 1.28);
@@ -55,7 +56,8 @@ describe('raceStory', () => {
 });
 
 describe('isOpeningRace', () => {
-  it('holds for the bare v=2 link only', () => {
+  it('holds for the bare v=2 and v=3 links only', () => {
+    expect(isOpeningRace(decodeLink('#v=3').link)).toBe(true);
     expect(isOpeningRace(decodeLink('#v=2').link)).toBe(true);
     expect(isOpeningRace(decodeLink('#v=2&tv=true&ylog=true').link)).toBe(true);
     // version 1's race has SAM at ρ 0.05 and AdaSAM at 0.15: not the race the text explains

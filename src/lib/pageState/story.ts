@@ -7,6 +7,7 @@ import type { Landscape } from '../landscapes';
 import type { EndScore } from '../landscapes/testView';
 import { DEFAULT_LINK } from '../state/defaults';
 import { sameRuns, type PlaygroundLink } from '../state/url';
+import { listWords } from '../state/words';
 import type { RaceResult } from './ExplainerState.svelte';
 
 /** Two decimals with a real minus sign, as the charts print them. */
@@ -23,12 +24,6 @@ const range = (xs: number[]): string => {
   const hi = Math.max(...xs);
   return loss2(lo) === loss2(hi) ? loss2(lo) : `${loss2(lo)} to ${loss2(hi)}`;
 };
-
-/** "A", "A and B", "A, B and C". */
-export const listWords = (names: string[]): string =>
-  names.length <= 1
-    ? (names[0] ?? '')
-    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 
 /** One sentence per outcome (a minimum, no minimum yet, diverged), runs grouped in race order. */
 export function raceStory(
@@ -64,7 +59,7 @@ export function raceStory(
 }
 
 /**
- * Why the opening race (v=2 on wells) ends as it does; true of that race only (checked against
+ * Why the opening race (v=2 and v=3 on wells) ends as it does; true of that race only (checked against
  * its trace in story.test.ts), so the page shows it only for that race.
  */
 export const OPENING_STORY = [

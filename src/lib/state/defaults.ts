@@ -4,8 +4,10 @@
  * Version 1: the paper's story on `wells` (landscapes/race.ts DEFAULT_RACE) is the race on every
  * landscape, with γ = 0.05; the start is the race's on wells and the landscape's own elsewhere.
  * Version 2: each landscape's recommended settings (landscapes/recommended.ts) are its defaults:
- * the same four runs with the landscape's γ and ρ, its steps, its start and its loss axis; the
- * lab's recommended race (lab/recommended.ts) is its default.
+ * the same four runs with the landscape's γ and ρ, its steps, its start and its loss axis; the lab
+ * keeps version 1's defaults (version-2 lab links were written while they were the lab's).
+ * Version 3: the lab's recommended race (lab/recommended.ts) is its default; the 2-D and GLUE pages
+ * keep version 2's.
  */
 import { recipe, type FamilyName, type OptimizerConfig, type Preset } from '../optim/config';
 import { DEFAULT_RACE } from '../landscapes/race';
@@ -17,6 +19,7 @@ import {
   LAB_SETTINGS,
   LAB_VIEW_SETTINGS,
   SCENE_SETTINGS,
+  SCHEMA_VERSION,
   VIEW_SETTINGS,
   type LinkVersion,
 } from './schema';
@@ -53,7 +56,7 @@ export const DEFAULT_LAB_V1: LabLinkSettings = {
 };
 
 /**
- * What a lab link of version 2 means (lab/recommended.ts gives the reasons): a smaller model on
+ * What a lab link of version 3 means (lab/recommended.ts gives the reasons): a smaller model on
  * modular addition mod 13 over three seeds, SGD and SAM at a γ that trains, the curves against
  * gradient evaluations (a SAM-type step costs two).
  */
@@ -64,9 +67,12 @@ export const DEFAULT_LAB: LabLinkSettings = {
   runs: LAB_RECOMMENDED.runs.map((r) => ({ ...r, config: { ...r.config } })),
 };
 
-/** The lab's defaults for a link of `version`. */
+/**
+ * The lab's defaults for a link of `version`. Version 2 changed only the 2-D page's defaults; the
+ * lab's changed in version 3, so a version-2 lab link means version 1's race.
+ */
 export const labDefaults = (version: LinkVersion): LabLinkSettings =>
-  version === 1 ? DEFAULT_LAB_V1 : DEFAULT_LAB;
+  version === 3 ? DEFAULT_LAB : DEFAULT_LAB_V1;
 
 /**
  * The GLUE page's settings are its rows' defaults (glue.md §4). Its race is the paper's
@@ -135,7 +141,10 @@ function v2Defaults(problem: string): LinkDefaults {
   };
 }
 
-/** The defaults of a link of `version` on `problem` (fresh objects: callers may change them). */
+/**
+ * The defaults of a link of `version` on `problem` (fresh objects: callers may change them).
+ * Version 3 changed only the lab's, so on the 2-D page it means what version 2 means.
+ */
 export const linkDefaults = (version: LinkVersion, problem: string): LinkDefaults =>
   version === 1 ? v1Defaults(problem) : v2Defaults(problem);
 
@@ -148,9 +157,9 @@ const linkOf = (d: LinkDefaults): PlaygroundLink => ({
   glue: DEFAULT_GLUE,
 });
 
-/** The page a bare link opens: version 2's defaults on the default landscape. */
+/** The page a bare link opens: the current version's defaults on the default landscape. */
 export const DEFAULT_LINK: PlaygroundLink = linkOf(
-  linkDefaults(2, defaultsOf(SCENE_SETTINGS).problem),
+  linkDefaults(SCHEMA_VERSION, defaultsOf(SCENE_SETTINGS).problem),
 );
 
 /** What a bare version-1 link (`#v=1`) opens. */

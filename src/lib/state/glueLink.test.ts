@@ -10,7 +10,7 @@ import { decodeLink, encodeLink } from './url';
 
 describe('GLUE link', () => {
   it('leaves the defaults out and round-trips every setting and the race', () => {
-    expect(encodeLink({ ...DEFAULT_LINK, page: 'glue' })).toBe('v=2&page=glue');
+    expect(encodeLink({ ...DEFAULT_LINK, page: 'glue' })).toBe('v=3&page=glue');
     const glue = {
       ...DEFAULT_GLUE,
       model: 'nreimers/MiniLMv2-L6-H384-distilled-from-RoBERTa-Large',
@@ -82,6 +82,14 @@ describe('GLUE link', () => {
         id,
       ).toEqual(['glue.model']);
       expect(r.ignored[0].reason).toMatch(/owner\/name/);
+    }
+  });
+
+  it('means the same in every link version: its defaults have not changed', () => {
+    for (const v of [1, 2, 3]) {
+      const { link, ignored } = decodeLink(`#v=${v}&page=glue&glue.task=RTE&glue.steps=40`);
+      expect(ignored).toEqual([]);
+      expect(link.glue, `v=${v}`).toEqual({ ...DEFAULT_GLUE, task: 'RTE', steps: 40 });
     }
   });
 

@@ -26,11 +26,13 @@ const withLab = (lab: Partial<LabLinkSettings>): PlaygroundLink => ({
 
 describe('lab link codec', () => {
   it('fills in the lab defaults when the link says nothing, and writes nothing for them', () => {
-    const { link, ignored } = decodeLink('#v=2&page=lab');
+    const { link, ignored } = decodeLink('#v=3&page=lab');
     expect(ignored).toEqual([]);
     expect(link.lab).toEqual(DEFAULT_LAB);
-    expect(encodeLink(link)).toBe('v=2&page=lab');
+    expect(encodeLink(link)).toBe('v=3&page=lab');
+    // the lab's defaults changed in version 3: versions 1 and 2 mean version 1's race
     expect(decodeLink('#v=1&page=lab').link.lab).toEqual(DEFAULT_LAB_V1);
+    expect(decodeLink('#v=2&page=lab').link.lab).toEqual(DEFAULT_LAB_V1);
   });
 
   it('reads a version-1 lab link with version 1’s defaults, and writes what it meant', () => {
@@ -45,18 +47,45 @@ describe('lab link codec', () => {
       ['sam', 'paper', 0.1, 0.05],
       ['sgd', 'paper', 0.1, 0],
     ]);
-    // re-written as version 2, it names what differs from version 2's defaults
+    // re-written as version 3, it names what differs from version 3's defaults
     const text = encodeLink({ ...DEFAULT_LINK, page: 'lab', lab: v1 });
+    expect(text).toMatch(/^v=3&/);
     expect(text).toContain('lab.x=steps');
     expect(decodeLink('#' + text).link.lab).toEqual(v1);
   });
 
-  it('reads a version-2 lab link with version 2’s defaults: curves against gradient evaluations', () => {
+  it('reads a version-2 lab link with version 1’s lab defaults, as it was written', () => {
+    // Version 2 changed the 2-D page's defaults only; while it was written the lab still opened
+    // version 1's race: mod 23 on 2 blocks of d_model 64, one seed, SAM and SGD at γ 0.1.
     const v2 = decodeLink('#v=2&page=lab&lab.steps=40').link.lab!;
-    expect(v2.xAxis).toBe('gradEvals');
+    expect(v2.xAxis).toBe('steps');
+    expect([v2.task, v2.p, v2.layers, v2.dModel, v2.heads, v2.mlp]).toEqual([
+      'modadd',
+      23,
+      2,
+      64,
+      4,
+      128,
+    ]);
+    expect([v2.steps, v2.batch, v2.evalEvery, v2.seeds]).toEqual([40, 64, 25, 1]);
+    expect(v2.runs.map((r) => [r.family, r.preset, r.config.lr, r.config.rho])).toEqual([
+      ['adasam', 'torch', 1e-3, 0.05],
+      ['amsgrad', 'torch', 1e-3, 0],
+      ['sam', 'paper', 0.1, 0.05],
+      ['sgd', 'paper', 0.1, 0],
+    ]);
+    // written again as version 3 it spells that race out, and reads back the same
+    const text = encodeLink({ ...DEFAULT_LINK, page: 'lab', lab: v2 });
+    expect(text).toMatch(/^v=3&page=lab&.*lab\.p=23/);
+    expect(decodeLink('#' + text).link.lab).toEqual(v2);
+  });
+
+  it('reads a version-3 lab link with version 3’s defaults: curves against gradient evaluations', () => {
+    const v3 = decodeLink('#v=3&page=lab&lab.steps=40').link.lab!;
+    expect(v3.xAxis).toBe('gradEvals');
     // the recommended race of lab/recommended.ts, written out
-    expect(v2.steps).toBe(40);
-    expect([v2.task, v2.p, v2.trainFraction, v2.layers, v2.dModel, v2.heads, v2.mlp]).toEqual([
+    expect(v3.steps).toBe(40);
+    expect([v3.task, v3.p, v3.trainFraction, v3.layers, v3.dModel, v3.heads, v3.mlp]).toEqual([
       'modadd',
       13,
       0.5,
@@ -65,15 +94,15 @@ describe('lab link codec', () => {
       2,
       64,
     ]);
-    expect([v2.batch, v2.evalEvery, v2.seed, v2.seeds, v2.dropout]).toEqual([32, 20, 1, 3, 0]);
-    expect(v2.runs.map((r) => [r.family, r.preset, r.config.lr, r.config.rho])).toEqual([
+    expect([v3.batch, v3.evalEvery, v3.seed, v3.seeds, v3.dropout]).toEqual([32, 20, 1, 3, 0]);
+    expect(v3.runs.map((r) => [r.family, r.preset, r.config.lr, r.config.rho])).toEqual([
       ['adasam', 'torch', 3e-3, 0.05],
       ['amsgrad', 'torch', 3e-3, 0],
       ['sam', 'paper', 0.3, 0.05],
       ['sgd', 'paper', 0.3, 0],
     ]);
     expect(decodeLink('#page=lab').link.lab!.xAxis).toBe('gradEvals');
-    expect(decodeLink('#v=2&page=lab&lab.x=steps').link.lab!.xAxis).toBe('steps');
+    expect(decodeLink('#v=3&page=lab&lab.x=steps').link.lab!.xAxis).toBe('steps');
   });
 
   it('a link without a lab field encodes like one with the defaults', () => {
@@ -163,7 +192,7 @@ describe('lab link codec', () => {
   });
 
   it('leaves the 2-D page decoding as it was', () => {
-    const text = 'v=2&land=rosenbrock&T=50&r0=adasam&r0.lr=0.01';
+    const text = 'v=3&land=rosenbrock&T=50&r0=adasam&r0.lr=0.01';
     const { link, ignored } = decodeLink('#' + text);
     expect(ignored).toEqual([]);
     expect(link.scene.problem).toBe('rosenbrock');

@@ -10,7 +10,7 @@ import { decodeLink, encodeLink, runSpec } from './url';
 describe('switchLandscape', () => {
   it('from the untouched opening race: the new landscape’s whole recommended race', () => {
     const next = switchLandscape(structuredClone(DEFAULT_LINK), 'rosenbrock');
-    expect(encodeLink(next)).toBe('v=2&land=rosenbrock');
+    expect(encodeLink(next)).toBe('v=3&land=rosenbrock');
     expect(next.scene).toMatchObject({ steps: 1000, x0: [-1.2, 1] });
     expect(next.view.logLoss).toBe(true);
     expect(next.runs.map((r) => [r.config.lr, r.config.rho])).toEqual([
@@ -22,7 +22,7 @@ describe('switchLandscape', () => {
   });
 
   it('keeps what the user changed and moves the rest', () => {
-    const { link } = decodeLink('#v=2&T=300&ylog=true&r0=sgd&r0.lr=0.01&r1=adasam');
+    const { link } = decodeLink('#v=3&T=300&ylog=true&r0=sgd&r0.lr=0.01&r1=adasam');
     const next = switchLandscape(link, 'himmelblau');
     expect(next.scene.steps).toBe(300);
     expect(next.scene.x0).toEqual([1, -1]);
@@ -32,11 +32,11 @@ describe('switchLandscape', () => {
       runSpec('sgd', 'paper', { lr: 0.01 }),
       runSpec('adasam', 'paper', { lr: 0.1, rho: 0.3 }),
     ]);
-    expect(encodeLink(next)).toBe('v=2&land=himmelblau&T=300&r0=sgd&r0.lr=0.01&r1=adasam');
+    expect(encodeLink(next)).toBe('v=3&land=himmelblau&T=300&r0=sgd&r0.lr=0.01&r1=adasam');
   });
 
   it('clamps the anatomy step to the new run length', () => {
-    const { link } = decodeLink('#v=2&land=rosenbrock&at=900');
+    const { link } = decodeLink('#v=3&land=rosenbrock&at=900');
     expect(switchLandscape(link, 'wells').view.anatomyStep).toBe(199);
   });
 });

@@ -15,12 +15,14 @@ import type { Setting } from './settings';
 /**
  * Version written into every link as `v=`; bump it and migrate in url.ts when a key changes meaning.
  * 1: one race and γ for every landscape. 2: each landscape's recommended settings are its defaults
- * (landscapes/recommended.ts); version-1 links are still read with version 1's defaults.
+ * (landscapes/recommended.ts); the lab keeps version 1's defaults. 3: the lab opens its recommended
+ * race (lab/recommended.ts); the 2-D and GLUE pages mean what they meant in version 2. Every
+ * version is read with its own defaults (state/defaults.ts).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Every link version the decoder reads. */
-export const LINK_VERSIONS = [1, 2] as const;
+export const LINK_VERSIONS = [1, 2, 3] as const;
 export type LinkVersion = (typeof LINK_VERSIONS)[number];
 
 /** At most this many optimizers race on one page. */

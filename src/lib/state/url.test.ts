@@ -257,8 +257,27 @@ describe('link versions', () => {
       runSpec('sam', 'paper', { lr: 0.05, rho: 0.12 }),
       runSpec('adasam', 'paper', { lr: 0.05, rho: 0.12 }),
     ]);
+  });
+
+  it('a version-3 link means what version 2 means on the 2-D page, and the current version is 3', () => {
+    expect(SCHEMA_VERSION).toBe(3);
+    for (const rest of [
+      '',
+      '&land=rosenbrock',
+      '&land=himmelblau&r0=sam&r1=asam&r2=adam&r2.lr=0.3',
+      '&land=ravine&sigma=0.3&b=4&seed=5&x0=&T=50&ylog=true&tv=true',
+      '&land=saddle&r0=adasam&r0.preset=torch&r1=sgdm&ar=0&at=3',
+    ]) {
+      const v2 = decodeLink('#v=2' + rest);
+      const v3 = decodeLink('#v=3' + rest);
+      expect(v3.ignored, rest).toEqual([]);
+      expect(v2.ignored, rest).toEqual([]);
+      const { lab: _2, ...v2Page } = v2.link;
+      const { lab: _3, ...v3Page } = v3.link;
+      expect(v3Page, rest).toEqual(v2Page);
+    }
     // a link without v is read as the current version
-    expect(decodeLink('land=rosenbrock').link).toEqual(rosen.link);
+    expect(decodeLink('land=rosenbrock').link).toEqual(decodeLink('#v=3&land=rosenbrock').link);
   });
 
   it('re-encoding an old link writes the current version with the old meaning spelled out', () => {
@@ -267,6 +286,8 @@ describe('link versions', () => {
       '#v=1&land=rosenbrock&T=80&x0=-1.2,1&r0=adam&r0.preset=torch&r0.lr=0.02',
       '#v=1&land=himmelblau&r0=sam&r1=adasam&r1.lr=0.1',
       '#v=1&land=quadratic&sigma=0.5&b=2&seed=3',
+      '#v=2&land=rosenbrock',
+      '#v=2&page=lab&lab.steps=40',
     ]) {
       const { link } = decodeLink(old);
       const text = encodeLink(link);
@@ -278,7 +299,7 @@ describe('link versions', () => {
   it('an unknown version is read as the current one and said so', () => {
     const { link, ignored } = decodeLink('#v=7&land=rosenbrock');
     expect(ignored.map((i) => i.key)).toEqual(['v']);
-    expect(ignored[0].reason).toMatch(/versions 1 and 2/);
+    expect(ignored[0].reason).toMatch(/reads versions 1, 2 and 3 and read it as version 3/);
     expect(link.scene.steps).toBe(1000);
   });
 });

@@ -20,7 +20,6 @@ import {
 } from '../optim/config';
 import {
   DEFAULT_GLUE,
-  DEFAULT_LAB,
   DEFAULT_LINK,
   labDefaults,
   linkDefaults,
@@ -51,6 +50,7 @@ import {
   type SettingValue,
   type ValuesOf,
 } from './settings';
+import { listWords } from './words';
 import type { LabSettings, TaskSettings } from '../lab/types';
 
 /** The 2-D page's scene: one field per SCENE_SETTINGS row. */
@@ -240,7 +240,7 @@ export function decodeLink(input: string): Decoded {
     ignored.push({
       key: 'v',
       value: versionText,
-      reason: `this link has schema version ${JSON.stringify(versionText)}; this playground reads versions ${LINK_VERSIONS.join(' and ')} and read it as version ${SCHEMA_VERSION}, so some settings may differ`,
+      reason: `this link has schema version ${JSON.stringify(versionText)}; this playground reads versions ${listWords(LINK_VERSIONS.map(String))} and read it as version ${SCHEMA_VERSION}, so some settings may differ`,
     });
   }
   const pageText = params.get('page');
@@ -402,9 +402,10 @@ export function encodeLink(link: PlaygroundLink): string {
   );
   encodeRuns(link.runs, defaults.runs, 'r', out, defaults.runBase);
   if (link.lab) {
-    encodeRows(LAB_SETTINGS, link.lab, DEFAULT_LAB, '', out);
-    encodeRows(LAB_VIEW_SETTINGS, link.lab, DEFAULT_LAB, '', out);
-    encodeRuns(link.lab.runs, DEFAULT_LAB.runs, LAB_RUN_PREFIX, out, recipe);
+    const lab = labDefaults(SCHEMA_VERSION);
+    encodeRows(LAB_SETTINGS, link.lab, lab, '', out);
+    encodeRows(LAB_VIEW_SETTINGS, link.lab, lab, '', out);
+    encodeRuns(link.lab.runs, lab.runs, LAB_RUN_PREFIX, out, recipe);
   }
   if (link.glue) {
     encodeRows(GLUE_SETTINGS, link.glue, DEFAULT_GLUE, '', out);

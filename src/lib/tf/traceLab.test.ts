@@ -2,18 +2,20 @@
  * A transformer-lab link runs headlessly: `trace '<lab link>'` prints each run's per-step
  * training loss (decisions.md "Links and defaults"), pinned for one small link on the cpu backend
  * (tests/fixtures/pins/lab-v1.json, generated from the code at link version 1, unchanged since;
- * lab-v2.json for version 2's defaults; `npm run pins`).
+ * lab-v2.json for a version-2 link, which means version 1's lab defaults; lab-v3.json for version
+ * 3's defaults; `npm run pins`).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeLink, toLabSettings } from '../state/url';
-import { LAB_LINK, LAB_LINK_V2, loadPins } from '../testing/pins';
+import { LAB_LINK, LAB_LINK_V2, LAB_LINK_V3, loadPins } from '../testing/pins';
 import { traceLab, type LabTraceJson } from './traceLab';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const pins = loadPins<{ link: string; output: LabTraceJson }>('lab-v1.json');
 const pinsV2 = loadPins<{ link: string; output: LabTraceJson }>('lab-v2.json');
+const pinsV3 = loadPins<{ link: string; output: LabTraceJson }>('lab-v3.json');
 
 describe('trace for a lab link', () => {
   it('trains the link’s race and gives the pinned losses, bit for bit', async () => {
@@ -29,10 +31,31 @@ describe('trace for a lab link', () => {
     expect(Math.abs(a.losses[0] - Math.log(5))).toBeLessThan(0.1);
   });
 
-  it('a version-2 link: its defaults’ race over three seeds gives the pinned losses, bit for bit', async () => {
+  it('a version-2 link: version 1’s lab race, one seed, gives the pinned losses, bit for bit', async () => {
     expect(pinsV2.link).toBe(LAB_LINK_V2);
-    const out = await traceLab(toLabSettings(decodeLink(LAB_LINK_V2).link.lab!));
+    const settings = toLabSettings(decodeLink(LAB_LINK_V2).link.lab!);
+    // the same link at version 1 is the same race
+    expect(settings).toEqual(
+      toLabSettings(decodeLink(LAB_LINK_V2.replace('v=2', 'v=1')).link.lab!),
+    );
+    const out = await traceLab(settings);
     expect(out).toEqual(pinsV2.output);
+    // independent of the pin: version 1's four runs, one seed (no seed field), two steps, from
+    // the same weights and batch, near ln 23 (an untrained 23-way classifier)
+    expect(out.runs.map((r) => [r.label, r.seed])).toEqual(
+      ['AdaSAM', 'AMSGrad', 'SAM', 'SGD'].map((l) => [l, undefined]),
+    );
+    for (const r of out.runs) {
+      expect(r.losses).toHaveLength(2);
+      expect(Math.abs(r.losses[0] - Math.log(23))).toBeLessThan(0.15);
+    }
+    expect(new Set(out.runs.map((r) => r.losses[0])).size).toBe(1);
+  });
+
+  it('a version-3 link: its defaults’ race over three seeds gives the pinned losses, bit for bit', async () => {
+    expect(pinsV3.link).toBe(LAB_LINK_V3);
+    const out = await traceLab(toLabSettings(decodeLink(LAB_LINK_V3).link.lab!));
+    expect(out).toEqual(pinsV3.output);
     // independent of the pin: four runs × seeds 1, 2, 3 (seeds = 3, seed = 1), four steps each,
     // every run of a seed starting from the same weights and batch, near ln 13 (13 classes)
     expect(out.runs.map((r) => [r.label, r.seed])).toEqual(

@@ -126,8 +126,8 @@ export function parseTraceArgs(argv: string[]): ParseResult {
 
   const problem = (parsed.problem as string | undefined) ?? DEFAULT_LINK.scene.problem;
   if (!getLandscape(problem)) return fail(`--problem must be one of ${LANDSCAPE_IDS.join(', ')}`);
-  // As a version-2 link (what the page shows): the landscape's recommended steps, start, γ and ρ
-  // (landscapes/recommended.ts) for every option not given.
+  // As a current link (what the page shows; versions 2 and 3 alike): the landscape's recommended
+  // steps, start, γ and ρ (landscapes/recommended.ts) for every option not given.
   const rec = recommendedFor(problem);
   // Each parsed value already fits its row (parseSetting above).
   const givenRows = (rows: readonly Setting[]) =>

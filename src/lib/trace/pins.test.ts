@@ -1,7 +1,8 @@
 /**
  * Known-answer pins (issue 7 item 6; decisions.md "Links and defaults"): the PRNG stream, the
- * bits of detmath and the full `trace` output of version-1 share links must stay what the
- * committed fixtures say. A deliberate change regenerates them with `npm run pins` and says so.
+ * bits of detmath and the full `trace` output of version-1 and version-2 share links must stay
+ * what the committed fixtures say (version 3 means version 2 on the 2-D page). A deliberate
+ * change regenerates them with `npm run pins` and says so.
  * Beside the pins, independent checks: a separate mulberry32 and polar-method implementation
  * (with Math.log) for the stream, and 30-digit references for detmath.
  */
@@ -105,6 +106,19 @@ describe.each([
   it.each(pins.map((p) => [p.link, p.output] as const))(
     '%s: trace prints the pinned output',
     (link, output) => {
+      expect(JSON.stringify(trace2d(link))).toBe(JSON.stringify(output));
+    },
+  );
+});
+
+describe('link version 3 on the 2-D page', () => {
+  // version 3 changed only the lab's defaults: each pinned version-2 link, written as version 3,
+  // prints version 2's pinned output
+  const pins = loadPins<{ link: string; output: unknown }[]>('links-v2.json');
+  it.each(pins.map((p) => [p.link.replace(/^#v=2(?=&|$)/, '#v=3'), p.output] as const))(
+    '%s: trace prints the version-2 pin',
+    (link, output) => {
+      expect(link).toMatch(/^#v=3/);
       expect(JSON.stringify(trace2d(link))).toBe(JSON.stringify(output));
     },
   );
