@@ -165,6 +165,11 @@ test('click where AdaSAM will end: by the mouse, then by the keyboard; the dista
   await expect(page.getByTestId('concealed')).toBeVisible();
   await expect(page.getByTestId('lesson-reveal')).toBeDisabled();
   await expect(page.getByTestId('prediction-marker')).toHaveCount(0);
+  // the blurb says what a click does while the question is open
+  const hint = page.getByTestId('map-hint');
+  await expect(hint).toHaveText(
+    'Click or drag on the map to mark where AdaSAM will end (the start stays where it is).',
+  );
   // Himmelblau's map spans [−5, 5]²: a click at 30 % across and 40 % down is (−2, 1)
   const box = (await map.boundingBox())!;
   await map.click({ position: { x: 0.3 * box.width, y: 0.4 * box.height } });
@@ -203,6 +208,7 @@ test('click where AdaSAM will end: by the mouse, then by the keyboard; the dista
   await expect(page.getByTestId('lesson-score')).toHaveText('0 of 1');
   // after the reveal the map moves the start again, and the prediction stays put
   await expect(page.getByTestId('lesson-predict-x')).toBeDisabled();
+  await expect(hint).toHaveText('Click or drag on the map to move the start.');
   await page.screenshot({ path: `${SHOTS}/lesson-point-revealed.png` });
   await expectNoSeriousAxe(page, 'a revealed point question');
 });
