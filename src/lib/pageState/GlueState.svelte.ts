@@ -7,6 +7,7 @@
 import { kindOf } from '../glue/data';
 import type { GlueLinkSettings } from '../state/url';
 import type { GluePort } from '../worker/GlueClient';
+import type { RaceManifest, RunCurves } from '../worker/glueCheckpoints';
 import type {
   DataSummary,
   FileProblem,
@@ -19,6 +20,7 @@ import type {
   GlueStep,
   ModelSummary,
   NamedBlob,
+  ResumeFrom,
   RunStatus,
 } from '../worker/glueProtocol';
 import type { BackendName } from '../lab/types';
@@ -66,6 +68,7 @@ export interface Prepared {
   params: number;
   steps: number;
   notes: string[];
+  fromCache: boolean;
 }
 
 export class GlueState {
@@ -87,6 +90,10 @@ export class GlueState {
   error = $state<{ phase: string; message: string } | null>(null);
   /** the settings the shown results were trained with */
   settings = $state.raw<GlueRaceSettings | null>(null);
+  /** the checkpoints the worker keeps of the latest race (glueCheckpoints.ts) */
+  checkpoint = $state.raw<RaceManifest | null>(null);
+  /** what the worker said that stopped nothing (a fallback, a checkpoint not kept) */
+  notices = $state.raw<string[]>([]);
 
   readonly #port: GluePort;
   readonly #off: () => void;
@@ -162,17 +169,46 @@ export class GlueState {
   }
 
   start(settings: GlueRaceSettings): void {
+    this.#start(settings);
+  }
+
+  /**
+   * Continues run `resume.run` of the race from a checkpoint, and the runs after it. `kept`: what
+   * is known of each run up to there (its curves and status, from the kept checkpoints).
+   */
+  continueFrom(
+    settings: GlueRaceSettings,
+    resume: ResumeFrom,
+    kept: ({ curves: RunCurves; status: RunStatus } | null)[],
+  ): void {
+    this.#start(settings, resume, kept);
+  }
+
+  #start(
+    settings: GlueRaceSettings,
+    resume?: ResumeFrom,
+    kept: ({ curves: RunCurves; status: RunStatus } | null)[] = [],
+  ): void {
     if (this.busy) return;
     this.settings = settings;
     this.error = null;
+    this.notices = [];
     this.prepared = null;
     this.progress = null;
-    this.steps = settings.runs.map(() => []);
-    this.evals = settings.runs.map(() => []);
-    this.runStatus = settings.runs.map(() => 'waiting');
+    const known = (i: number) => (resume && i <= resume.run ? kept[i] : null);
+    this.steps = settings.runs.map((_, i) => known(i)?.curves.steps ?? []);
+    this.evals = settings.runs.map((_, i) => known(i)?.curves.evals ?? []);
+    this.runStatus = settings.runs.map((_, i) =>
+      resume && i < resume.run ? (known(i)?.status ?? 'waiting') : 'waiting',
+    );
     this.runMessages = settings.runs.map(() => null);
     this.status = 'preparing';
-    this.#port.send({ type: 'start', files: $state.snapshot(this.files) as GlueFiles, settings });
+    this.#port.send({
+      type: 'start',
+      files: $state.snapshot(this.files) as GlueFiles,
+      settings,
+      ...(resume ? { resume } : {}),
+    });
   }
 
   pause(): void {
@@ -229,6 +265,12 @@ export class GlueState {
         return;
       case 'eval':
         this.evals = this.#set(this.evals, m.run, [...(this.evals[m.run] ?? []), m.point]);
+        return;
+      case 'checkpoint':
+        this.checkpoint = m.manifest;
+        return;
+      case 'notice':
+        this.notices = [...this.notices, m.message];
         return;
       case 'error':
         this.error = { phase: m.phase, message: m.message };

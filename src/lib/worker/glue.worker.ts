@@ -3,6 +3,7 @@
  * fine-tuning; the logic is in glueHandlers.ts. Nothing is thrown out of it: failures arrive as
  * `error` messages.
  */
+import { browserCheckpointStore } from './glueCheckpoints';
 import { GlueHandlers } from './glueHandlers';
 import type { FromGlue, ToGlue } from './glueProtocol';
 
@@ -12,7 +13,10 @@ const scope = self as unknown as {
   addEventListener(type: 'unhandledrejection', f: (e: PromiseRejectionEvent) => void): void;
 };
 
-const handlers = new GlueHandlers({ post: (msg) => scope.postMessage(msg) });
+const handlers = new GlueHandlers({
+  post: (msg) => scope.postMessage(msg),
+  checkpoints: browserCheckpointStore(),
+});
 
 scope.onmessage = (e) => {
   void handlers.handle(e.data);

@@ -20,9 +20,12 @@ import type { Schedule } from '../optim/schedule';
 import { pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
 import { encodeRows, firstRows, headOf, metricsOf } from '../tf/glue/examples';
 import { stepsPerEpoch } from '../tf/glue/order';
+import { stateFile, weightsFile } from '../tf/glue/checkpoint';
 import { createRun, type Run } from '../tf/glue/run';
 import type { EncodedExample } from '../tf/roberta/batch';
 import type { BackendPreference } from '../lab/types';
+import { CheckpointStore, CURVES_KEY, curvesOf, type RunCurves } from './glueCheckpoints';
+import { TokenCache, tokenCacheKey } from './tokenCache';
 import type {
   DataSummary,
   FileProblem,
@@ -33,6 +36,8 @@ import type {
   GlueState,
   ModelSummary,
   NamedBlob,
+  ResumeFrom,
+  RunStatus,
   ToGlue,
 } from './glueProtocol';
 
@@ -42,6 +47,8 @@ export interface GlueDeps {
   pickBackend?: (pref: BackendPreference, o: PickOptions) => Promise<BackendChoice>;
   /** lets queued messages (pause, stop) run between steps; default: a macrotask */
   yieldToEvents?: () => Promise<void>;
+  /** where checkpoints are kept (the browser's OPFS folder; memory in Node tests); null: none */
+  checkpoints?: CheckpointStore | null;
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -88,6 +95,12 @@ const summaryOf = (d: GlueData): DataSummary => ({
   skipped: d.skipped,
 });
 
+/** The encoded rows of a race, as the token cache keeps them. */
+interface Encoded {
+  train: EncodedExample[];
+  dev: EncodedExample[];
+}
+
 /** What every run of a race shares: the opened files and the encoded rows. */
 interface Prepared {
   config: RobertaConfig;
@@ -100,6 +113,7 @@ interface Prepared {
   schedule: Schedule;
   trainTotal: number;
   devTotal: number;
+  fromCache: boolean;
 }
 
 export class GlueHandlers {
@@ -108,12 +122,14 @@ export class GlueHandlers {
   #paused = false;
   #stop = false;
   #wake: (() => void) | null = null;
+  readonly #tokens = new TokenCache<Encoded>();
 
   constructor(deps: GlueDeps) {
     this.#d = {
       post: deps.post,
       pickBackend: deps.pickBackend ?? pickBackend,
       yieldToEvents: deps.yieldToEvents ?? (() => new Promise((r) => setTimeout(r, 0))),
+      checkpoints: deps.checkpoints ?? null,
     };
   }
 
@@ -127,7 +143,7 @@ export class GlueHandlers {
         case 'inspect':
           return await this.#inspect(msg.id, msg.files, TASKS[msg.task]);
         case 'start':
-          return await this.#start(msg.files, msg.settings);
+          return await this.#start(msg.files, msg.settings, msg.resume);
         case 'pause':
           if (this.#state === 'running') {
             this.#paused = true;
@@ -212,7 +228,7 @@ export class GlueHandlers {
     this.#d.post({ type: 'inspected', id, model, train, dev, problems });
   }
 
-  async #start(files: GlueFiles, s: GlueRaceSettings): Promise<void> {
+  async #start(files: GlueFiles, s: GlueRaceSettings, resume?: ResumeFrom): Promise<void> {
     if (this.#state === 'preparing' || this.#state === 'running' || this.#state === 'paused') {
       this.#d.post({ type: 'error', phase: 'train', message: 'a race is already running' });
       return;
@@ -248,11 +264,24 @@ export class GlueHandlers {
       this.#d.post({ type: 'error', phase: input ? 'input' : 'train', message: messageOf(e) });
       return this.#setState('idle');
     }
+    const first = resume?.run ?? 0;
+    if (first >= s.runs.length) {
+      this.#d.post({ type: 'error', phase: 'input', message: `the race has no run ${first + 1}` });
+      return this.#setState('idle');
+    }
+    await this.#beginCheckpoints(s, resume !== undefined);
     this.#setState('running');
     let stopped = false;
-    for (let i = 0; i < s.runs.length && !stopped; i++) {
+    for (let i = first; i < s.runs.length && !stopped; i++) {
       try {
-        stopped = await this.#race(i, s, task, inputs);
+        stopped = await this.#race(
+          i,
+          s,
+          task,
+          inputs,
+          i === first,
+          i === first ? resume : undefined,
+        );
       } catch (e) {
         this.#d.post({ type: 'run', run: i, status: 'stopped', message: messageOf(e) });
         this.#d.post({ type: 'error', phase: 'train', message: messageOf(e) });
@@ -265,7 +294,6 @@ export class GlueHandlers {
   async #prepare(files: GlueFiles, s: GlueRaceSettings, task: TaskSpec): Promise<Prepared> {
     const config = await openConfig(files);
     const weights = await openWeights(files);
-    const tokenizer = await openTokenizer(files);
     const trainFile = need(files.train, 'the training file');
     const trainData = await readData(trainFile, task);
     if (trainData.labelled < trainData.examples.length)
@@ -276,13 +304,25 @@ export class GlueHandlers {
     const trainRows = firstRows(trainData, s.maxTrain);
     const devRows = devData ? firstRows(devData, s.maxDev) : null;
     const total = trainRows.examples.length + (devRows?.examples.length ?? 0);
-    const progress = (done: number) =>
-      this.#d.post({ type: 'progress', phase: 'tokenizing', done, total });
-    const train = encodeRows(tokenizer, trainRows, s.maxLen, progress);
-    const dev = devRows
-      ? encodeRows(tokenizer, devRows, s.maxLen, (d) => progress(train.length + d))
-      : [];
-    progress(total);
+    const key = tokenCacheKey(files, s);
+    const cached = this.#tokens.get(key);
+    let encoded: Encoded;
+    if (cached) {
+      encoded = cached;
+      this.#d.post({ type: 'progress', phase: 'tokenized (from cache)', done: total, total });
+    } else {
+      const tokenizer = await openTokenizer(files);
+      const progress = (done: number) =>
+        this.#d.post({ type: 'progress', phase: 'tokenizing', done, total });
+      const train = encodeRows(tokenizer, trainRows, s.maxLen, progress);
+      const dev = devRows
+        ? encodeRows(tokenizer, devRows, s.maxLen, (d) => progress(train.length + d))
+        : [];
+      progress(total);
+      encoded = { train, dev };
+      this.#tokens.set(key, encoded);
+    }
+    const { train, dev } = encoded;
     const order = { rows: train.length, batch: s.batch, shuffle: true, seed: s.seed };
     const steps = s.steps > 0 ? s.steps : s.epochs * stepsPerEpoch(order);
     const schedule: Schedule = {
@@ -300,18 +340,77 @@ export class GlueHandlers {
       schedule,
       trainTotal: trainData.examples.length,
       devTotal: devData?.examples.length ?? 0,
+      fromCache: cached !== undefined,
     };
   }
 
-  /** Trains run i to the end (or a stop); true when the race was stopped. */
-  async #race(i: number, s: GlueRaceSettings, task: TaskSpec, inp: Prepared): Promise<boolean> {
+  /** A new race forgets the kept checkpoints; a resumed one keeps those of its other runs. */
+  async #beginCheckpoints(s: GlueRaceSettings, resuming: boolean): Promise<void> {
+    const store = this.#d.checkpoints;
+    if (!store) return;
+    try {
+      const kept = resuming ? await store.manifest() : null;
+      if (!kept || JSON.stringify(kept.settings) !== JSON.stringify(s)) await store.begin(s);
+    } catch (e) {
+      this.#d.post({ type: 'notice', message: `checkpoints cannot be kept: ${messageOf(e)}` });
+    }
+  }
+
+  /** Keeps run i's weights and optimizer state (and its curves) in the store; never throws. */
+  async #keep(i: number, s: GlueRaceSettings, run: Run, curves: RunCurves, status: RunStatus) {
+    const store = this.#d.checkpoints;
+    if (!store) return;
+    try {
+      const weights = await weightsFile(run.ft, run.fullWord);
+      const state = await stateFile(run.ft, {
+        [CURVES_KEY]: JSON.stringify(curves),
+        label: s.runs[i].label,
+        run: String(i),
+      });
+      const info = {
+        label: s.runs[i].label,
+        step: run.ft.t,
+        steps: run.ft.settings.schedule.steps,
+      };
+      const manifest = await store.save(i, { ...info, status }, weights, state);
+      this.#d.post({ type: 'checkpoint', manifest });
+    } catch (e) {
+      this.#d.post({
+        type: 'notice',
+        message: `the checkpoint at step ${run.ft.t} was not kept: ${messageOf(e)}`,
+      });
+    }
+  }
+
+  /**
+   * Trains run i to the end (or a stop); true when the race was stopped. `resume`: continue from
+   * that checkpoint (its weights replace the model file's, its state file gives k, m, v, v̂ and
+   * the step; its curves continue).
+   */
+  async #race(
+    i: number,
+    s: GlueRaceSettings,
+    task: TaskSpec,
+    inp: Prepared,
+    first: boolean,
+    resume?: ResumeFrom,
+  ): Promise<boolean> {
     const post = this.#d.post;
     const spec = s.runs[i];
     post({ type: 'run', run: i, status: 'running' });
+    const resumed = resume
+      ? {
+          weights: await openSafetensors(blobSource(resume.weights.blob, resume.weights.name)),
+          state: {
+            file: await openSafetensors(blobSource(resume.state.blob, resume.state.name)),
+            name: resume.state.name,
+          },
+        }
+      : null;
     const run: Run = await createRun({
       config: inp.config,
-      weights: inp.weights,
-      weightsName: inp.weightsName,
+      weights: resumed?.weights ?? inp.weights,
+      weightsName: resume?.weights.name ?? inp.weightsName,
       head: headOf(task),
       train: inp.train,
       extra: inp.dev,
@@ -326,9 +425,16 @@ export class GlueHandlers {
       prune: s.pruneVocab,
       dropout: s.dropout,
       freezeWord: s.freezeEmbeddings,
+      state: resumed?.state,
     });
+    const curves: RunCurves = resumed
+      ? curvesOf(resumed.state.file.metadata)
+      : { steps: [], evals: [] };
+    // a resumed run's history ends at its checkpoint
+    curves.steps = curves.steps.filter((r) => r.step < run.ft.t);
+    curves.evals = curves.evals.filter((e) => e.step <= run.ft.t);
     try {
-      if (i === 0) {
+      if (first) {
         const params = Object.values(run.ft.params).reduce((a, t) => a + t.size, 0);
         post({
           type: 'prepared',
@@ -341,6 +447,7 @@ export class GlueHandlers {
           params,
           steps: inp.schedule.steps,
           notes: run.notes,
+          fromCache: inp.fromCache,
         });
       }
       const perStep = spec.config.rho > 0 ? 2 : 1;
@@ -348,15 +455,22 @@ export class GlueHandlers {
         if (!inp.devData || inp.dev.length === 0) return;
         const outputs = await run.ft.predict(inp.dev, Math.max(s.batch, 32));
         const metrics = metricsOf(inp.devData, outputs);
-        if (metrics)
-          post({ type: 'eval', run: i, point: { step, gradEvals: step * perStep, metrics } });
+        if (metrics) {
+          const point = { step, gradEvals: step * perStep, metrics };
+          curves.evals.push(point);
+          post({ type: 'eval', run: i, point });
+        }
       };
-      await evaluate(0);
-      let wallMs = 0;
+      if (run.ft.t === 0) await evaluate(0);
+      let wallMs = curves.steps.at(-1)?.wallMs ?? 0;
       while (run.ft.t < inp.schedule.steps) {
         await this.#d.yieldToEvents();
-        while (this.#paused && !this.#stop) await new Promise<void>((r) => (this.#wake = r));
+        if (this.#paused && !this.#stop) {
+          await this.#keep(i, s, run, curves, 'running');
+          while (this.#paused && !this.#stop) await new Promise<void>((r) => (this.#wake = r));
+        }
         if (this.#stop) {
+          await this.#keep(i, s, run, curves, 'stopped');
           post({ type: 'run', run: i, status: 'stopped' });
           return true;
         }
@@ -364,17 +478,24 @@ export class GlueHandlers {
         const rec = await run.ft.step();
         wallMs += performance.now() - t0;
         if (!rec) {
+          // the optimizer committed nothing (spec §7.5): the kept weights are the last good ones
+          await this.#keep(i, s, run, curves, 'diverged');
           post({
             type: 'run',
             run: i,
             status: 'diverged',
-            message: `step ${run.ft.t} met a non-finite value; the run stopped with its last good weights`,
+            message: `step ${run.ft.t} met a non-finite value; the run stopped with its last good weights (kept as its checkpoint)`,
           });
           return false;
         }
         const step = rec.step + 1;
-        post({ type: 'step', run: i, record: { ...rec, gradEvals: step * perStep, wallMs } });
-        if (step % s.evalEvery === 0 || step === inp.schedule.steps) await evaluate(step);
+        const record = { ...rec, gradEvals: step * perStep, wallMs };
+        curves.steps.push(record);
+        post({ type: 'step', run: i, record });
+        if (step % s.evalEvery === 0 || step === inp.schedule.steps) {
+          await evaluate(step);
+          await this.#keep(i, s, run, curves, step === inp.schedule.steps ? 'ok' : 'running');
+        }
       }
       post({ type: 'run', run: i, status: 'ok' });
       return false;

@@ -7,6 +7,7 @@
 import type { OptimizerConfig } from '../optim/config';
 import type { BackendName } from '../lab/types';
 import type { GlueLinkSettings } from '../state/url';
+import type { RaceManifest } from './glueCheckpoints';
 
 /** A file the user picked (or dropped), by role. */
 export interface NamedBlob {
@@ -41,10 +42,17 @@ export type GlueRaceSettings = Omit<GlueLinkSettings, 'runs' | 'xAxis'> & {
   runs: { label: string; config: OptimizerConfig }[];
 };
 
+/** A checkpoint to continue: run `run` of the race from these two files (checkpoint.ts formats). */
+export interface ResumeFrom {
+  run: number;
+  weights: NamedBlob;
+  state: NamedBlob;
+}
+
 export type ToGlue =
   /** check the files against the task (cheap: headers, config, tokenizer, data rows) */
   | { type: 'inspect'; id: number; files: GlueFiles; task: GlueLinkSettings['task'] }
-  | { type: 'start'; files: GlueFiles; settings: GlueRaceSettings }
+  | { type: 'start'; files: GlueFiles; settings: GlueRaceSettings; resume?: ResumeFrom }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
@@ -120,8 +128,14 @@ export type FromGlue =
       params: number;
       steps: number;
       notes: string[];
+      /** the rows' token ids came from the worker's cache (tokenCache.ts) */
+      fromCache: boolean;
     }
   | { type: 'run'; run: number; status: RunStatus; message?: string }
   | { type: 'step'; run: number; record: GlueStep }
   | { type: 'eval'; run: number; point: GlueEval }
+  /** a checkpoint was kept (glueCheckpoints.ts): the race's manifest as it now stands */
+  | { type: 'checkpoint'; manifest: RaceManifest }
+  /** something the page should say that stops nothing (a fallback, a checkpoint not kept) */
+  | { type: 'notice'; message: string }
   | { type: 'error'; phase: 'input' | 'backend' | 'train' | 'crash'; message: string };

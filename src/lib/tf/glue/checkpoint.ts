@@ -7,6 +7,7 @@
  * continues the same run.
  */
 import { fail } from '../../glue/errors';
+import { STATE_FORMAT } from '../../glue/stateFormat';
 import type { SafetensorsFile } from '../../glue/safetensors';
 import { writeSafetensors, type NamedTensor } from '../../glue/safetensorsWrite';
 import type { OptimizerWeights } from '../optimizer';
@@ -15,7 +16,7 @@ import { scatterRows, type VocabMap } from '../roberta/vocab';
 import { readMap, type TensorMap } from '../tensorSpace';
 import type { FineTune } from './finetune';
 
-export const STATE_FORMAT = 'adasam-glue-state-1';
+export { STATE_FORMAT };
 
 async function named(m: TensorMap, prefix = ''): Promise<NamedTensor[]> {
   const host = await readMap(m);
@@ -33,8 +34,14 @@ export async function weightsFile(ft: FineTune, fullWord: Float32Array): Promise
   return writeSafetensors(tensors, { format: 'pt' });
 }
 
-/** The optimizer-state file of the run: m, v, v̂ and where the run stands. */
-export async function stateFile(ft: FineTune): Promise<Uint8Array> {
+/**
+ * The optimizer-state file of the run: m, v, v̂ and where the run stands. `extra`: metadata a
+ * caller adds (the page keeps the run's curves there); never the keys above.
+ */
+export async function stateFile(
+  ft: FineTune,
+  extra: Record<string, string> = {},
+): Promise<Uint8Array> {
   const s = ft.optimizer.state;
   const tensors = [
     ...(await named(s.m, 'm/')),
@@ -43,6 +50,7 @@ export async function stateFile(ft: FineTune): Promise<Uint8Array> {
       : []),
   ];
   return writeSafetensors(tensors, {
+    ...extra,
     format: STATE_FORMAT,
     k: String(s.k),
     step: String(ft.t),
@@ -85,6 +93,39 @@ export function savedState(file: SafetensorsFile, name: string): SavedState {
     }
   }
   return { k: int('k'), step: int('step'), kept, vocabFull: int('vocabFull'), metadata: md };
+}
+
+/** A value with object keys sorted, so that two JSON texts compare by content. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
+/**
+ * Refuses a state file saved with another optimizer, schedule or data order than the run it is
+ * to continue (resuming continues the same run, decisions.md), naming what differs.
+ */
+export function checkSameRun(saved: SavedState, ft: FineTune, name: string): void {
+  const run = { config: ft.optimizer.config, schedule: ft.settings.schedule, order: ft.order };
+  for (const key of ['config', 'schedule', 'order'] as const) {
+    const text = saved.metadata[key];
+    if (text === undefined) continue;
+    let got: unknown;
+    try {
+      got = JSON.parse(text);
+    } catch {
+      fail(name, `metadata ${key} is not JSON`);
+    }
+    const want = JSON.stringify(canonical(run[key]));
+    if (JSON.stringify(canonical(got)) !== want)
+      fail(name, `was saved by a run with another ${key}: ${text}; this run has ${want}`);
+  }
 }
 
 /** The saved run as the optimizer's checkpoint: x as loaded, k, m, v, v̂ from the state file. */

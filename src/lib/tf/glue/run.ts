@@ -13,7 +13,7 @@ import { RobertaModel } from '../roberta/model';
 import { WORD } from '../roberta/shape';
 import { pruneVocab, type VocabMap } from '../roberta/vocab';
 import type { TensorMap } from '../tensorSpace';
-import { readOptState, savedState, vocabFromKept } from './checkpoint';
+import { checkSameRun, readOptState, savedState, vocabFromKept } from './checkpoint';
 import { FineTune, type TrainSettings } from './finetune';
 
 export interface RunInputs {
@@ -73,14 +73,21 @@ export async function createRun(inp: RunInputs): Promise<Run> {
       'vocabulary pruning with weight decay > 0 is not exact: the rows left out would decay',
     );
   if (saved && inp.state) {
-    const state = await readOptState(
-      inp.state.file,
-      inp.state.name,
-      ft.params,
-      inp.settings.config.adaptive,
-      saved.k,
-    );
-    ft.restore(state, saved.step);
+    try {
+      checkSameRun(saved, ft, inp.state.name);
+      const state = await readOptState(
+        inp.state.file,
+        inp.state.name,
+        ft.params,
+        inp.settings.config.adaptive,
+        saved.k,
+      );
+      ft.restore(state, saved.step);
+    } catch (e) {
+      ft.dispose();
+      tf.dispose(Object.values(frozen));
+      throw e;
+    }
   }
   return {
     ft,

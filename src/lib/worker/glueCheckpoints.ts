@@ -1,0 +1,188 @@
+/**
+ * The GLUE race's checkpoints kept in this browser (decisions.md, GLUE: large models race one run
+ * at a time, checkpoints in OPFS). One folder holds the last checkpoint of every run of the latest
+ * race, in the formats the `glue` command's --save writes (checkpoint.ts): `run-<i>-<t>.model
+ * .safetensors` (HF names, full vocabulary) and `run-<i>-<t>.optimizer.safetensors` (k, m, v, v̂,
+ * step, data order), and `race.json`, the manifest naming them. A checkpoint's two files are
+ * written whole (an OPFS writable commits on close) before the manifest points at them, and the
+ * older pair is deleted only after that: a tab closed at any moment leaves a consistent pair.
+ *
+ * The folder is reached through hubCache's small directory interface, so Node tests run the same
+ * code against an in-memory directory; the worker writes, the page reads (list, download, resume).
+ */
+import type { CacheDir } from '../glue/hubCache';
+import type { GlueEval, GlueRaceSettings, GlueStep, RunStatus } from './glueProtocol';
+
+export const MANIFEST = 'race.json';
+
+/** The last checkpoint of one run. */
+export interface KeptRun {
+  label: string;
+  /** weights after this many steps (the data position) */
+  step: number;
+  /** the run's planned steps */
+  steps: number;
+  status: RunStatus;
+  weights: string;
+  state: string;
+  bytes: number;
+}
+
+export interface RaceManifest {
+  version: 1;
+  settings: GlueRaceSettings;
+  /** one entry per run of the race; null: no checkpoint of that run yet */
+  runs: (KeptRun | null)[];
+  /** ms since the epoch */
+  savedAt: number;
+}
+
+/** A run's curves up to its checkpoint, kept in the state file's metadata under CURVES_KEY. */
+export interface RunCurves {
+  steps: GlueStep[];
+  evals: GlueEval[];
+}
+
+export const CURVES_KEY = 'curves';
+
+/** The curves of a state file's metadata; none when absent (a file the `glue` command wrote). */
+export function curvesOf(metadata: Record<string, string>): RunCurves {
+  try {
+    const c = JSON.parse(metadata[CURVES_KEY] ?? '') as RunCurves;
+    if (Array.isArray(c.steps) && Array.isArray(c.evals)) return c;
+  } catch {
+    // no curves: the run resumes with an empty history
+  }
+  return { steps: [], evals: [] };
+}
+
+const isNotFound = (e: unknown) => e instanceof Error && e.name === 'NotFoundError';
+
+async function writeFile(dir: CacheDir, name: string, parts: Uint8Array[]): Promise<void> {
+  const w = await (
+    await dir.getFileHandle(name, { create: true })
+  ).createWritable({
+    keepExistingData: false,
+  });
+  for (const p of parts) await w.write(p);
+  await w.close();
+}
+
+async function remove(dir: CacheDir, name: string): Promise<void> {
+  try {
+    await dir.removeEntry(name);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
+
+export class CheckpointStore {
+  readonly #dir: () => Promise<CacheDir>;
+
+  constructor(dir: () => Promise<CacheDir>) {
+    this.#dir = dir;
+  }
+
+  /** The manifest of the kept race, or null (none, or one this version cannot read). */
+  async manifest(): Promise<RaceManifest | null> {
+    const dir = await this.#dir();
+    try {
+      const text = await (await (await dir.getFileHandle(MANIFEST)).getFile()).text();
+      const m = JSON.parse(text) as RaceManifest;
+      return m.version === 1 && Array.isArray(m.runs) ? m : null;
+    } catch (e) {
+      if (isNotFound(e) || e instanceof SyntaxError) return null;
+      throw e;
+    }
+  }
+
+  /** Forgets every checkpoint and starts the manifest of a new race. */
+  async begin(settings: GlueRaceSettings): Promise<void> {
+    await this.clear();
+    await this.#writeManifest({
+      version: 1,
+      settings,
+      runs: settings.runs.map(() => null),
+      savedAt: Date.now(),
+    });
+  }
+
+  /** Keeps run `run`'s checkpoint after `step` steps, replacing its earlier one. */
+  async save(
+    run: number,
+    info: Omit<KeptRun, 'weights' | 'state' | 'bytes'>,
+    weights: Uint8Array,
+    state: Uint8Array,
+  ): Promise<RaceManifest> {
+    const dir = await this.#dir();
+    const m = await this.manifest();
+    if (!m || run >= m.runs.length) throw new Error('no race manifest to add a checkpoint to');
+    const stem = `run-${run}-${info.step}`;
+    const kept: KeptRun = {
+      ...info,
+      weights: `${stem}.model.safetensors`,
+      state: `${stem}.optimizer.safetensors`,
+      bytes: weights.byteLength + state.byteLength,
+    };
+    const old = m.runs[run];
+    await writeFile(dir, kept.weights, [weights]);
+    await writeFile(dir, kept.state, [state]);
+    m.runs[run] = kept;
+    m.savedAt = Date.now();
+    await this.#writeManifest(m);
+    if (old && old.weights !== kept.weights) {
+      await remove(dir, old.weights);
+      await remove(dir, old.state);
+    }
+    return m;
+  }
+
+  /** Marks a run's status (diverged, stopped, ok) without new files. */
+  async mark(run: number, status: RunStatus): Promise<RaceManifest | null> {
+    const m = await this.manifest();
+    const kept = m?.runs[run];
+    if (!m || !kept) return m;
+    kept.status = status;
+    await this.#writeManifest(m);
+    return m;
+  }
+
+  /** The two files of a kept run, as Files read lazily from disk. */
+  async files(run: number): Promise<{ weights: Blob; state: Blob } | null> {
+    const kept = (await this.manifest())?.runs[run];
+    if (!kept) return null;
+    const dir = await this.#dir();
+    try {
+      return {
+        weights: await (await dir.getFileHandle(kept.weights)).getFile(),
+        state: await (await dir.getFileHandle(kept.state)).getFile(),
+      };
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  }
+
+  async clear(): Promise<void> {
+    const dir = await this.#dir();
+    const names: string[] = [];
+    for await (const name of dir.keys()) names.push(name);
+    for (const name of names) await remove(dir, name);
+  }
+
+  async #writeManifest(m: RaceManifest): Promise<void> {
+    await writeFile(await this.#dir(), MANIFEST, [new TextEncoder().encode(JSON.stringify(m))]);
+  }
+}
+
+/** The browser's store: the OPFS folder `glue-checkpoints` (null where OPFS is missing). */
+export function browserCheckpointStore(): CheckpointStore | null {
+  const storage = globalThis.navigator?.storage;
+  if (typeof storage?.getDirectory !== 'function') return null;
+  return new CheckpointStore(
+    async () =>
+      (await (
+        await storage.getDirectory()
+      ).getDirectoryHandle('glue-checkpoints', { create: true })) as unknown as CacheDir,
+  );
+}
