@@ -25,7 +25,16 @@ import { validateConfig, type OptimizerConfig } from '../optim/config';
 import type { RunStatus } from '../optim/run';
 import { updateCannotOverflow } from '../optim/overflow';
 import { initState, type OptState, type ValueAndGrad } from '../optim/step';
-import { fusedAscend, fusedAvailable, fusedFlag, fusedUpdate } from './fused/fusedStep';
+import {
+  fusedAscend,
+  fusedAvailable,
+  fusedReadback,
+  fusedSlot,
+  fusedUpdate,
+  type FusedAscent,
+  type FusedLeaf,
+} from './fused/fusedStep';
+import type { UpdateSlot } from './fused/programs';
 import { commitLeaf, leafAscend, leafUpdateFinite, updateSums, type LeafState } from './leafStep';
 import { mapValueAndGrad, type LossFn } from './maps';
 import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
@@ -90,9 +99,6 @@ type VariableMap = Record<string, tf.Variable>;
 
 const variablesOf = (m: TensorMap): VariableMap =>
   Object.fromEntries(Object.entries(m).map(([k, t]) => [k, tf.variable(t, false)]));
-
-/** One parameter tensor's fused update, before it is committed. */
-type FusedLeaf = ReturnType<typeof fusedUpdate>;
 
 export class TensorOptimizer {
   readonly config: OptimizerConfig;
@@ -266,8 +272,8 @@ export class TensorOptimizer {
   }
 
   /**
-   * The fused WebGPU path (./fused): the whole update of every tensor is made, the finiteness
-   * flag read, then everything committed (spec §7.5).
+   * The fused WebGPU path (./fused): every tensor's update is made packed, the finiteness flag
+   * read with the step's scalars, then the state committed by buffer copies (spec §7.5).
    */
   async #fusedStep(
     config: OptimizerConfig,
@@ -277,64 +283,84 @@ export class TensorOptimizer {
   ): Promise<TensorStep | StepSummary | null> {
     // 4.1–4.3: x + δ is a temporary tensor of this tidy; the variables stay at x_t
     const a = tf.tidy(
-      () => fusedAscend(config, this.#x, vg, keep) as unknown as tf.TensorContainer,
-    ) as unknown as ReturnType<typeof fusedAscend>;
-    // 4.4–4.7 one parameter tensor at a time (all element-wise)
-    const leaves: Record<string, FusedLeaf> = {};
-    for (const key of this.#keys) leaves[key] = this.#fusedLeaf(config, key, a.s, a.g, keep);
-    const gradNormT = wantGradNorm ? tensorSpace.norm(a.s) : null;
-    const scalars = [
-      a.loss,
-      ...(a.sNorm && a.lossPerturbed ? [a.sNorm, a.lossPerturbed] : []),
-      ...(gradNormT ? [gradNormT] : []),
-    ];
-    // one readback: [ok, loss, ‖s‖?, f(x+δ)?, ‖s_t‖?]
-    const packed = tf.tidy(() => {
-      const ok = fusedFlag(
-        a.loss,
-        this.#keys.map((k) => leaves[k].x),
-      );
-      return tf.stack([tf.cast(ok, 'float32'), ...scalars]);
-    });
-    const read = await packed.data();
+      () =>
+        fusedAscend(config, this.#x, vg, {
+          keep,
+          gradNorm: wantGradNorm,
+        }) as unknown as tf.TensorContainer,
+    ) as unknown as FusedAscent;
+    // 4.4–4.7 one dispatch per parameter tensor, nothing committed yet
+    const withEta = keep && this.#v !== null;
+    const withG = keep && config.weightDecay > 0;
+    const leaves = this.#keys.map(
+      (key) =>
+        tf.tidy(
+          () =>
+            fusedUpdate(
+              config,
+              this.#k + 1,
+              {
+                x: this.#x[key],
+                g: a.g[key],
+                s: a.s[key],
+                m: this.#m[key],
+                v: this.#v?.[key] ?? null,
+                vHat: this.#vHat?.[key] ?? null,
+              },
+              { withEta, withG },
+            ) as unknown as tf.TensorContainer,
+        ) as unknown as FusedLeaf,
+    );
+    // one readback: [ok, loss, ascent norm, f(x + δ), ‖s‖]
+    const packed = fusedReadback(a, leaves);
+    const [ok, loss, sNorm, lossPerturbed, gradNorm] = await packed.data();
     packed.dispose();
-    const [ok, loss] = read;
-    const [sNorm, lossPerturbed] = a.sNorm && a.lossPerturbed ? read.slice(2, 4) : [0, 0];
-    const gradNorm = gradNormT ? read[read.length - 1] : null;
-    const pending = this.#keys.flatMap((k) => {
-      const l = leaves[k];
-      return [l.x, l.m, l.v, l.vHat].filter((t): t is tf.Tensor => t !== null);
-    });
-    const etaMap: TensorMap | null =
-      this.#v && this.#keys.every((k) => leaves[k].eta)
-        ? Object.fromEntries(this.#keys.map((k) => [k, leaves[k].eta!]))
-        : null;
-    const intermediates = tensorsOf(a.s, a.delta, a.g, etaMap);
-    tf.dispose(scalars);
+    const perturbed = a.lossPerturbed !== null;
+    tf.dispose([a.loss, a.lossPerturbed, a.norm?.partials].filter((t) => t != null));
+    const pending = leaves.map((l) => l.packed);
     if (!ok) {
-      tf.dispose([...pending, ...intermediates]);
+      tf.dispose([...pending, ...tensorsOf(a.s, a.delta, a.g)]);
       this.status = 'diverged';
       return null;
     }
-    for (const k of this.#keys) {
-      const l = leaves[k];
-      this.#x[k].assign(l.x);
-      this.#m[k].assign(l.m);
-      if (this.#v && this.#vHat) {
-        this.#v[k].assign(l.v!);
-        this.#vHat[k].assign(l.vHat!);
+    // commit by copies out of the packed updates
+    const slice = (i: number, slot: UpdateSlot) =>
+      fusedSlot(leaves[i], slot, this.#x[this.#keys[i]].shape);
+    const state: [VariableMap | null, UpdateSlot][] = [
+      [this.#x, 'x'],
+      [this.#m, 'm'],
+      [this.#v, 'v'],
+      [this.#vHat, 'vHat'],
+    ];
+    this.#keys.forEach((key, i) => {
+      for (const [vars, slot] of state) {
+        if (!vars) continue;
+        const value = slice(i, slot)!;
+        vars[key].assign(value);
+        value.dispose(); // the variable holds its own reference
       }
+    });
+    const sliced = (slot: UpdateSlot): TensorMap =>
+      Object.fromEntries(this.#keys.map((key, i) => [key, slice(i, slot)!]));
+    const etaMap = withEta ? sliced('eta') : null;
+    let g = a.g;
+    if (withG) {
+      // g_t with weight decay, as the op path reports it; the raw g (not s's tensors when ρ = 0) goes
+      g = sliced('g');
+      const sTensors = new Set(tensorsOf(a.s));
+      tf.dispose(tensorsOf(a.g).filter((t) => !sTensors.has(t)));
     }
+    tf.dispose(pending);
     this.#k++;
-    tf.dispose(pending); // the variables hold their own reference to the new values
     const summary: StepSummary = {
       loss,
-      sNorm: a.sNorm ? sNorm : null,
-      lossPerturbed: a.lossPerturbed ? lossPerturbed : null,
-      gradNorm,
+      sNorm: perturbed ? sNorm : null,
+      lossPerturbed: perturbed ? lossPerturbed : null,
+      gradNorm: wantGradNorm ? gradNorm : null,
       gradEvals: a.gradEvals,
       release: () => undefined,
     };
+    const intermediates = tensorsOf(a.s, a.delta, g, etaMap);
     if (!keep) {
       tf.dispose(intermediates);
       return summary;
@@ -343,36 +369,10 @@ export class TensorOptimizer {
       ...summary,
       s: a.s,
       delta: a.delta,
-      g: a.g,
+      g,
       eta: etaMap,
       release: () => tf.dispose(intermediates.filter((t) => !t.isDisposed)),
     };
-  }
-
-  /** The fused programs' share of the update for parameter tensor `key` (x is NaN-poisoned: fusedFlag reads it). */
-  #fusedLeaf(
-    config: OptimizerConfig,
-    key: string,
-    s: TensorMap,
-    g: TensorMap,
-    withEta: boolean,
-  ): FusedLeaf {
-    return tf.tidy(
-      () =>
-        fusedUpdate(
-          config,
-          this.#k + 1,
-          {
-            x: this.#x[key],
-            g: g[key],
-            s: s[key],
-            m: this.#m[key],
-            v: this.#v?.[key] ?? null,
-            vHat: this.#vHat?.[key] ?? null,
-          },
-          withEta,
-        ) as unknown as tf.TensorContainer,
-    ) as unknown as FusedLeaf;
   }
 
   /** x, k, m, v and v̂ as arrays (a checkpoint); setWeights on any optimizer of the same config resumes the run. */

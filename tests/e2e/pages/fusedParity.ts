@@ -12,7 +12,13 @@ import { FAMILY_NAMES, PRESETS, recipe, type OptimizerConfig } from '../../../sr
 import { getLandscape } from '../../../src/lib/landscapes';
 import { pickBackend } from '../../../src/lib/tf/backend';
 import { tfObjective } from '../../../src/lib/tf/landscapes';
-import { mapValueAndGrad, TensorOptimizer, type LossFn } from '../../../src/lib/tf/optimizer';
+import {
+  mapValueAndGrad,
+  TensorOptimizer,
+  type LossFn,
+  type StepSummary,
+  type TensorStep,
+} from '../../../src/lib/tf/optimizer';
 import { crossEntropy } from '../../../src/lib/tf/model/losses';
 import { forward, initParams } from '../../../src/lib/tf/model/transformer';
 import { countDispatches } from '../../../src/lib/tf/fused/dispatches';
@@ -30,15 +36,35 @@ async function flat(m: TensorMap | null | undefined): Promise<number[]> {
   return parts.flatMap((p) => Array.from(p));
 }
 
-/** x_0…x_T and per step δ, g, m, v, v̂, η, as the golden files name them. */
+/** Dispatches of one gradient pass of `lossFn` at `x` (recorded only, never read). */
+async function passDispatches(lossFn: LossFn, x: TensorMap): Promise<number> {
+  const vg = mapValueAndGrad(lossFn, Object.keys(x));
+  const { dispatches } = await countDispatches(() => tf.dispose(tf.tidy(() => vg(x).loss)));
+  return dispatches;
+}
+
+/** A step's scalars as a vector (null as NaN, so that a null on one path alone shows). */
+const scalars = (i: StepSummary) =>
+  [i.loss, i.sNorm, i.lossPerturbed, i.gradNorm].map((v) => v ?? NaN);
+
+/**
+ * x_0…x_T and per step δ, g, m, v, v̂, η, as the golden files name them, and the step's scalars.
+ * `summary`: steps without intermediates, with ‖s‖ asked for (as FineTune runs them); then δ, g
+ * and η are not traced. `count`: also the most dispatches of a step outside its gradient passes,
+ * from the second step on (the first starts from x_0 still on the CPU, where tfjs runs small ops
+ * without dispatching).
+ */
 async function run(
   config: OptimizerConfig,
   x0: TensorMap,
   steps: number,
   lossAt: (t: number) => LossFn,
-  fused: boolean,
-): Promise<{ trace: Trace; status: string }> {
-  const opt = new TensorOptimizer(config, x0, { fused });
+  opts: { fused: boolean; count?: boolean; summary?: boolean },
+): Promise<{ trace: Trace; status: string; outside: number | null; leaked: number }> {
+  const opt = new TensorOptimizer(config, x0, { fused: opts.fused });
+  let pass = 0;
+  let outside: number | null = null;
+  let tensorsAfterFirst: number | null = null;
   const t: Trace = {
     x: [await flat(opt.params)],
     delta: [],
@@ -47,22 +73,37 @@ async function run(
     v: [],
     vhat: [],
     eta: [],
+    scalars: [],
   };
   for (let i = 0; i < steps; i++) {
-    const info = await opt.step(lossAt(i));
+    const counting = opts.count === true && i >= 1;
+    if (counting && i === 1) pass = await passDispatches(lossAt(i), opt.params);
+    const { result: info, dispatches } = await countDispatches(() =>
+      opts.summary
+        ? opt.step(lossAt(i), { intermediates: false, gradNorm: true })
+        : opt.step(lossAt(i)),
+    );
     if (!info) break;
-    t.delta.push(info.delta ? await flat(info.delta) : t.x[0].map(() => 0));
-    t.g.push(await flat(info.g));
+    if (counting) outside = Math.max(outside ?? 0, dispatches - info.gradEvals * pass);
+    t.scalars.push(scalars(info));
+    if (!opts.summary) {
+      const kept = info as TensorStep;
+      t.delta.push(kept.delta ? await flat(kept.delta) : t.x[0].map(() => 0));
+      t.g.push(await flat(kept.g));
+      t.eta.push(await flat(kept.eta));
+    }
     t.m.push(await flat(opt.state.m));
     t.v.push(await flat(opt.state.second?.v));
     t.vhat.push(await flat(opt.state.second?.vHat));
-    t.eta.push(await flat(info.eta));
     info.release();
     t.x.push(await flat(opt.params));
+    // tensors alive after each released step: the same from the first step on
+    if (i === 0) tensorsAfterFirst = tf.memory().numTensors;
   }
+  const leaked = tf.memory().numTensors - (tensorsAfterFirst ?? tf.memory().numTensors);
   const status = opt.status;
   opt.dispose();
-  return { trace: t, status };
+  return { trace: t, status, outside, leaked };
 }
 
 /**
@@ -87,14 +128,15 @@ function mismatch(
       const want = typeof bs[s] === 'number' ? [bs[s] as number] : (bs[s] as number[]);
       for (let i = 0; i < want.length; i++)
         if (key === 'eta' && want[i] >= etaCap) continue;
-        else if (!(Math.abs(as[s][i] - want[i]) <= tol(want[i])))
+        // (NaN stands for a null scalar: equal only to NaN)
+        else if (!(Object.is(as[s][i], want[i]) || Math.abs(as[s][i] - want[i]) <= tol(want[i])))
           return `${key}[${s}][${i}]: ${as[s][i]} vs ${want[i]}`;
     }
   }
   return null;
 }
 
-const KEYS = ['x', 'delta', 'g', 'm', 'v', 'vhat', 'eta'];
+const KEYS = ['x', 'delta', 'g', 'm', 'v', 'vhat', 'eta', 'scalars'];
 
 interface Case {
   name: string;
@@ -105,6 +147,8 @@ interface Case {
   golden?: Record<string, unknown>;
   /** fused vs op path: leave out η where it is round-off over ε (see mismatch) */
   etaAtRoundOff?: boolean;
+  /** steps without intermediates, ‖s‖ asked for (see run) */
+  summary?: boolean;
 }
 
 function goldenCases(): Case[] {
@@ -127,6 +171,25 @@ function goldenCases(): Case[] {
             : (r.trace as Record<string, unknown>),
       });
   }
+  // a step that must not commit: x_{t+1} overflows (SGD), or the loss after the first step (AdaSAM)
+  const rosenbrock = tfObjective(getLandscape('rosenbrock')!);
+  for (const name of ['sgd', 'adasam'] as const)
+    cases.push({
+      name: `rosenbrock/diverges_${name}`,
+      config: recipe(name, 'torch', { lr: 3e38 }),
+      x0: () => ({ x: tf.tensor1d(analytic.problems.rosenbrock.x0) }),
+      steps: 3,
+      lossAt: () => (q) => rosenbrock(q.x as tf.Tensor1D),
+    });
+  // a non-finite loss with finite gradients (a constant +∞): the loss alone must stop the step
+  const wells = tfObjective(getLandscape('wells')!);
+  cases.push({
+    name: 'wells/nonfinite_loss_adasam',
+    config: recipe('adasam', 'torch', { lr: 0.05 }),
+    x0: () => ({ x: tf.tensor1d([-0.45, 0.3]) }),
+    steps: 2,
+    lossAt: () => (q) => tf.add(wells(q.x as tf.Tensor1D), tf.scalar(Infinity)) as tf.Scalar,
+  });
   // the family members and presets the golden files do not cover, vs the op path only
   const f = tfObjective(getLandscape('wells')!);
   for (const name of FAMILY_NAMES)
@@ -178,6 +241,27 @@ function goldenCases(): Case[] {
           ) as tf.Scalar,
         golden: r.trace,
       });
+    // FineTune's steps: no intermediates, ‖s‖ asked for (SAM, ASAM beside its own norm, ρ = 0,
+    // weight decay), vs the op path
+    if (g.kind === 'mlp')
+      for (const [name, config] of [
+        ['adasam', recipe('adasam', 'torch', { lr: 0.01 })],
+        ['asam', recipe('asam', 'paper', { lr: 0.05 })],
+        ['amsgrad', recipe('amsgrad', 'torch', { lr: 0.01 })],
+        ['samAdam', recipe('samAdam', 'paper', { lr: 0.01, weightDecay: 0.01 })],
+      ] as const)
+        cases.push({
+          name: `mlp/summary_${name}`,
+          config,
+          x0: () => params(g.x0),
+          steps: 20,
+          lossAt: (t) => (p) =>
+            tf.losses.meanSquaredError(
+              tf.tensor2d(g.batches[t].map((i) => [g.data.y[i]])),
+              predict(p, tf.tensor2d(g.batches[t].map((i) => g.data.X[i]))),
+            ) as tf.Scalar,
+          summary: true,
+        });
   }
   return cases;
 }
@@ -224,25 +308,24 @@ function transformerCases(steps: number): Case[] {
   );
 }
 
-/** Dispatches of one AdaSAM step outside its two gradient passes, op path and fused. */
+/**
+ * Dispatches of one AdaSAM step outside its two gradient passes, op path and fused, with the
+ * step's intermediates kept (as the lab keeps them): the second step, its passes counted at the
+ * parameters it starts from.
+ */
 async function dispatchCounts(m: ModelSettings, batch: number) {
   const loss = transformerLoss(m, batch, 2);
   const x0 = initParams(m, 4);
   const keys = Object.keys(x0);
-  const vg = mapValueAndGrad(loss, keys);
-  const pass = await countDispatches(async () => {
-    const r = tf.tidy(() => vg(x0).loss);
-    await r.data();
-    r.dispose();
-  });
   const outside = async (fused: boolean) => {
     const opt = new TensorOptimizer(recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }), x0, {
       fused,
     });
     (await opt.step(loss))?.release(); // compiles every pipeline first
+    const pass = await passDispatches(loss, opt.params);
     const { dispatches } = await countDispatches(async () => (await opt.step(loss))?.release());
     opt.dispose();
-    return dispatches - 2 * pass.dispatches;
+    return dispatches - 2 * pass;
   };
   const result = {
     paramTensors: keys.length,
@@ -261,7 +344,14 @@ async function dispatchCounts(m: ModelSettings, batch: number) {
 }) => {
   const choice = await pickBackend('webgpu');
   if (choice.name !== 'webgpu') return { error: `no WebGPU here: ${choice.fallbacks.join('; ')}` };
-  const results: { name: string; fusedVsOp: string | null; fusedVsGolden: string | null }[] = [];
+  const results: {
+    name: string;
+    fusedVsOp: string | null;
+    fusedVsGolden: string | null;
+    status: string;
+    leaked: number;
+    dispatches: { outside: number; target: number } | null;
+  }[] = [];
   const cases = [...goldenCases(), ...transformerCases(opts.transformerSteps)].filter((c) =>
     new RegExp(opts.only ?? '').test(c.name),
   );
@@ -269,8 +359,12 @@ async function dispatchCounts(m: ModelSettings, batch: number) {
     document.getElementById('out')!.textContent = `${i + 1}/${cases.length} ${c.name}`;
     const x0 = c.x0();
     const started = performance.now();
-    const op = await run(c.config, x0, c.steps, c.lossAt, false);
-    const fused = await run(c.config, x0, c.steps, c.lossAt, true);
+    const op = await run(c.config, x0, c.steps, c.lossAt, { fused: false, summary: c.summary });
+    const fused = await run(c.config, x0, c.steps, c.lossAt, {
+      fused: true,
+      summary: c.summary,
+      count: !c.name.startsWith('transformer/'),
+    });
     tf.dispose(Object.values(x0));
     const result = {
       name: c.name,
@@ -284,6 +378,12 @@ async function dispatchCounts(m: ModelSettings, batch: number) {
               c.etaAtRoundOff ? 1 / (2 * c.config.eps) : Infinity,
             ),
       fusedVsGolden: c.golden ? mismatch(fused.trace, c.golden, KEYS) : null,
+      status: fused.status,
+      leaked: fused.leaked,
+      dispatches:
+        fused.outside === null
+          ? null
+          : { outside: fused.outside, target: Object.keys(x0).length + 4 },
     };
     console.info(`case ${JSON.stringify(result)} ${Math.round(performance.now() - started)} ms`);
     results.push(result);
