@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     return;
   }
   const out = await runTrain(req, req.runs);
-  process.stdout.write(JSON.stringify(req.link !== null ? out : out[0]) + '\n');
+  // an array for a link's optimizers or several seeds, as `trace` prints a lab link's runs
+  process.stdout.write(JSON.stringify(req.link !== null || req.seeds > 1 ? out : out[0]) + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expectNoSeriousAxe } from './axe';
 import { test, expect } from './fixtures';
-
-const FIX = 'tests/fixtures/roberta/';
+import { chooseTinyFiles, FIX, openGlue as open } from './glueHelpers';
 const SHOTS = 'test-results/glue';
 
 /** The race of the test, as the page's link: 3 steps, batch 4 of the 6 rows (shuffled, dropout 0.1, linear schedule: the defaults). */
@@ -70,25 +69,6 @@ const readGlue = (page: Page) =>
       ) as GlueDebug,
   );
 
-async function open(page: Page, hash: string) {
-  await page.goto(`./?debug=1#v=1&page=glue&${hash}`);
-  await expect(page.getByRole('heading', { name: 'GLUE fine-tuning' })).toBeVisible({
-    timeout: 30_000,
-  });
-}
-
-async function chooseTinyFiles(page: Page) {
-  await page
-    .getByTestId('glue-pick-model')
-    .setInputFiles([
-      FIX + 'tiny/config.json',
-      FIX + 'tiny/model.safetensors',
-      FIX + 'tokenizer.json',
-    ]);
-  await page.getByTestId('glue-pick-train').setInputFiles(FIX + 'glue/MRPC/train.tsv');
-  await page.getByTestId('glue-pick-dev').setInputFiles(FIX + 'glue/MRPC/dev.tsv');
-}
-
 const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
 
 test('a 3-step race on wasm gives the glue command’s losses; axe finds nothing serious', async ({
@@ -136,7 +116,9 @@ test('a 3-step race on wasm gives the glue command’s losses; axe finds nothing
   const csv = readFileSync(await file.path(), 'utf8')
     .trim()
     .split('\n');
-  expect(csv[0]).toBe('optimizer,t,gradEvals,lr,loss,sNorm,lossPerturbed,f1,accuracy');
+  expect(csv[0]).toBe(
+    'optimizer,t,gradEvals,lr,loss,sNorm,lossPerturbed,deltaNorm,cosSG,sharpness,f1,accuracy',
+  );
   expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(
     ['AdaSAM', 'AMSGrad'].flatMap((o) => [0, 1, 2, 3].map((t) => `${o},${t}`)),
   );

@@ -163,6 +163,21 @@ describe('parseGlueArgs', () => {
     expect(cpu.ok && cpu.request.kind === 'train' && cpu.request.backend).toBe('cpu');
   });
 
+  it('--seeds, or glue.seeds of a GLUE link, runs each optimizer over seed, seed + 1, …', () => {
+    expect(train([]).seeds).toBe(1);
+    expect(train(['--seeds', '3', '--seed', '4'])).toMatchObject({ seeds: 3, seed: 4 });
+    expect(error([...base, '--seeds', '0'])).toMatch(/^--seeds must be an integer/);
+    const link = '#v=1&page=glue&glue.seeds=2&glue.r0=adasam';
+    const r = parseGlueArgs(['train', '--model', 'm', '--train', 't.tsv', link]);
+    expect(r.ok && r.request.kind === 'train' && r.request.seeds).toBe(2);
+    // a link without the key keeps its old meaning: one seed
+    const old = parseGlueArgs(['train', '--model', 'm', '--train', 't.tsv', '#v=1&page=glue']);
+    expect(old.ok && old.request.kind === 'train' && old.request.seeds).toBe(1);
+    expect(error(['train', '--model', 'm', '--train', 't', '--seeds', '2', link])).toMatch(
+      /already holds --seeds/,
+    );
+  });
+
   it('rejects bad input with one line naming the option', () => {
     expect(error(['serve'])).toMatch(/unknown command "serve"/);
     expect(error([...base, '--bogus', '1'])).toMatch(/unknown option --bogus/);

@@ -16,7 +16,7 @@ import {
   type Preset,
 } from '../optim/config';
 import { SCHEDULES, type ScheduleKind } from '../optim/schedule';
-import { OPTIMIZER_SETTINGS } from '../state/schema';
+import { GLUE_SETTINGS, OPTIMIZER_SETTINGS } from '../state/schema';
 import { describeRange, parseSetting, type Setting } from '../state/settings';
 import { decodeLink, type GlueLinkSettings, type Ignored, type RunSpec } from '../state/url';
 import { TASK_NAMES, taskByName, type TaskSpec } from './tasks';
@@ -155,6 +155,8 @@ const TRAIN: Setting[] = [
   },
   bool('shuffle', 'Shuffle the rows each epoch (by --seed).', true),
   int('seed', 'Seed of the shuffling, dropout and a new head.', 1, 0, 2 ** 31 - 1),
+  // the page's row (glue.seeds), under its own name
+  GLUE_SETTINGS.find((r) => r.name === 'seeds')!,
   bool(
     'prune-vocab',
     'Keep only the embedding rows of ids in the data (exact with weight decay 0).',
@@ -206,6 +208,8 @@ export interface TrainRequest extends CommonRequest {
   dropout: number;
   shuffle: boolean;
   seed: number;
+  /** each optimizer runs with seed, seed + 1, …, seed + seeds − 1 (an array is printed when > 1) */
+  seeds: number;
   pruneVocab: boolean;
   freezeEmbeddings: boolean;
   /** the first rows of the training / dev file only; 0: all */
@@ -385,6 +389,7 @@ export function parseGlueArgs(argv: string[]): GlueParse {
       dropout: values.dropout as number,
       shuffle: values.shuffle as boolean,
       seed: values.seed as number,
+      seeds: values.seeds as number,
       pruneVocab: values['prune-vocab'] as boolean,
       freezeEmbeddings: values['freeze-embeddings'] as boolean,
       maxTrain: values['max-train'] as number,
@@ -414,6 +419,7 @@ const LINK_HELD = [
   'schedule',
   'dropout',
   'seed',
+  'seeds',
   'prune-vocab',
   'freeze-embeddings',
   'max-len',
@@ -447,6 +453,7 @@ function fromGlueLink(
     dropout: g.dropout,
     shuffle: values.shuffle as boolean,
     seed: g.seed,
+    seeds: g.seeds,
     pruneVocab: g.pruneVocab,
     freezeEmbeddings: g.freezeEmbeddings,
     maxTrain: g.maxTrain,

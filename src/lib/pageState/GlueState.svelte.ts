@@ -13,6 +13,7 @@ import type {
   FileProblem,
   FileRole,
   FromGlue,
+  GlueEta,
   GlueEval,
   GlueFiles,
   GlueRaceSettings,
@@ -22,6 +23,7 @@ import type {
   NamedBlob,
   ResumeFrom,
   RunStatus,
+  SpeedupResult,
 } from '../worker/glueProtocol';
 import type { BackendName } from '../lab/types';
 
@@ -71,6 +73,19 @@ export interface Prepared {
   fromCache: boolean;
 }
 
+/** The speed-up experiment of the page: its run, progress while it trains, then its results. */
+export interface SpeedupState {
+  label: string;
+  /** the batch size the run's lr was set for (lr_b = lr·√(b / baseBatch)) */
+  baseBatch: number;
+  lr: number;
+  batches: number[];
+  target: number;
+  cap: number;
+  progress: { batch: number; step: number } | null;
+  results: SpeedupResult[] | null;
+}
+
 export class GlueState {
   files = $state<GlueFiles>({ ...NO_FILES });
   /** files dropped or picked that the page does not use, by name */
@@ -85,8 +100,14 @@ export class GlueState {
   prepared = $state<Prepared | null>(null);
   runStatus = $state.raw<RunStatus[]>([]);
   runMessages = $state.raw<(string | null)[]>([]);
+  /** per run, every seed's records in the order they came (each names its seed) */
   steps = $state.raw<GlueStep[][]>([]);
   evals = $state.raw<GlueEval[][]>([]);
+  /** per run and seed: how its training went */
+  seedStatus = $state.raw<RunStatus[][]>([]);
+  /** per run, η of its first seed at the steps it was sampled */
+  eta = $state.raw<GlueEta[][]>([]);
+  speedup = $state.raw<SpeedupState | null>(null);
   error = $state<{ phase: string; message: string } | null>(null);
   /** the settings the shown results were trained with */
   settings = $state.raw<GlueRaceSettings | null>(null);
@@ -201,6 +222,10 @@ export class GlueState {
     this.runStatus = settings.runs.map((_, i) =>
       resume && i < resume.run ? (known(i)?.status ?? 'waiting') : 'waiting',
     );
+    this.eta = settings.runs.map(() => []);
+    this.seedStatus = settings.runs.map((_, i) =>
+      resume && i < resume.run && known(i) ? [known(i)!.status] : [],
+    );
     this.runMessages = settings.runs.map(() => null);
     this.status = 'preparing';
     this.#port.send({
@@ -208,6 +233,33 @@ export class GlueState {
       files: $state.snapshot(this.files) as GlueFiles,
       settings,
       ...(resume ? { resume } : {}),
+    });
+  }
+
+  /**
+   * The speed-up experiment for run `run` of `settings` (its lr at the settings' batch scaled by
+   * √(b / batch) for each of `batches`); the race's results stay.
+   */
+  startSpeedup(settings: GlueRaceSettings, run: number, batches: number[]): void {
+    if (this.busy) return;
+    this.error = null;
+    this.speedup = {
+      label: settings.runs[run]?.label ?? '',
+      baseBatch: settings.batch,
+      lr: settings.runs[run]?.config.lr ?? 0,
+      batches,
+      target: settings.speedupLoss,
+      cap: settings.speedupSteps,
+      progress: null,
+      results: null,
+    };
+    this.status = 'preparing';
+    this.#port.send({
+      type: 'speedup',
+      files: $state.snapshot(this.files) as GlueFiles,
+      settings,
+      run,
+      batches,
     });
   }
 
@@ -258,6 +310,11 @@ export class GlueState {
       }
       case 'run':
         this.runStatus = this.#set(this.runStatus, m.run, m.status);
+        this.seedStatus = this.#set(
+          this.seedStatus,
+          m.run,
+          this.#set(this.seedStatus[m.run] ?? [], m.seed ?? 0, m.status),
+        );
         if (m.message) this.runMessages = this.#set(this.runMessages, m.run, m.message);
         return;
       case 'step':
@@ -272,8 +329,19 @@ export class GlueState {
       case 'notice':
         this.notices = [...this.notices, m.message];
         return;
+      case 'eta':
+        this.eta = this.#set(this.eta, m.run, [...(this.eta[m.run] ?? []), m.eta]);
+        return;
+      case 'speedup-progress':
+        if (this.speedup)
+          this.speedup = { ...this.speedup, progress: { batch: m.batch, step: m.step } };
+        return;
+      case 'speedup-done':
+        if (this.speedup) this.speedup = { ...this.speedup, progress: null, results: m.results };
+        return;
       case 'error':
         this.error = { phase: m.phase, message: m.message };
+        if (this.speedup?.progress) this.speedup = { ...this.speedup, progress: null };
         if (m.phase === 'crash') this.checking = false;
         return;
     }

@@ -807,6 +807,14 @@ export const GLUE_SETTINGS = [
     max: 100000,
   },
   {
+    kind: 'bool',
+    name: 'diagnostics',
+    url: 'glue.diag',
+    label: 'per-step diagnostics',
+    help: 'Report ‖s‖, ‖δ‖, cos(s, g) and the sharpness at every step and η at every evaluation, from the step’s own s, δ, g and η (no extra gradient pass, but they are kept until the step ends: about four more copies of the trainable weights).',
+    default: true,
+  },
+  {
     kind: 'int',
     name: 'seed',
     url: 'glue.seed',
@@ -815,6 +823,17 @@ export const GLUE_SETTINGS = [
     default: 1,
     min: 0,
     max: 2 ** 31 - 1,
+  },
+  {
+    kind: 'int',
+    name: 'seeds',
+    url: 'glue.seeds',
+    label: 'seeds',
+    unit: 'seeds',
+    help: 'How many times each optimizer runs, with seeds seed, seed + 1, …, one run at a time (other row order, dropout masks and new head each time). The charts show the mean and the range between seeds; the table mean ± sd.',
+    default: 1,
+    min: 1,
+    max: MAX_SEEDS,
   },
   {
     kind: 'bool',
@@ -842,7 +861,31 @@ export const GLUE_SETTINGS = [
     values: LAB_BACKENDS,
     labels: ['auto', 'WebGPU', 'WebGL', 'WASM', 'CPU'],
   },
+  {
+    kind: 'number',
+    name: 'speedupLoss',
+    url: 'glue.su.loss',
+    label: 'speed-up: loss target',
+    help: 'The speed-up experiment stops a batch size once the loss on the training rows (no dropout, checked at every evaluation) is at most this; T is that step.',
+    default: 0.3,
+    min: 0,
+    max: 100,
+  },
+  {
+    kind: 'int',
+    name: 'speedupSteps',
+    url: 'glue.su.steps',
+    label: 'speed-up: step cap',
+    help: 'The most steps the speed-up experiment trains each batch size (it has no T when the target is not reached by then).',
+    unit: 'steps',
+    default: 500,
+    min: 1,
+    max: 100000,
+  },
 ] as const satisfies readonly Setting[];
+
+/** The speed-up experiment's rows (shown in its panel, not with the training settings). */
+export const GLUE_SPEEDUP_ROWS = ['speedupLoss', 'speedupSteps'] as const;
 
 /** View state of the GLUE page. */
 export const GLUE_VIEW_SETTINGS = [

@@ -6,54 +6,9 @@
  * named with the library's message.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recipe } from '../optim/config';
-import { DEFAULT_GLUE } from '../state/defaults';
-import { fixtureBytes } from '../testing/roberta';
+import { glueHarness as harness, textBlob, tinyFiles, tinyRace as race } from '../testing/glueRace';
 import { tinyGolden, useWasm } from '../tf/roberta/tinyModel';
-import { GlueHandlers } from './glueHandlers';
-import type { FromGlue, GlueFiles, GlueRaceSettings, NamedBlob } from './glueProtocol';
-
-const blob = (path: string, name = path.split('/').pop()!): NamedBlob => ({
-  name,
-  blob: new Blob([fixtureBytes(path) as Uint8Array<ArrayBuffer>]),
-});
-const textBlob = (text: string, name: string): NamedBlob => ({ name, blob: new Blob([text]) });
-
-const tinyFiles = (): GlueFiles => ({
-  config: blob('tiny/config.json'),
-  weights: blob('tiny/model.safetensors'),
-  tokenizer: blob('tokenizer.json'),
-  vocab: null,
-  merges: null,
-  train: blob('glue/MRPC/train.tsv'),
-  dev: blob('glue/MRPC/dev.tsv'),
-});
-
-const { xAxis: _x, runs: _r, ...rows } = DEFAULT_GLUE;
-const race = (over: Partial<GlueRaceSettings> = {}): GlueRaceSettings => ({
-  ...rows,
-  backend: 'wasm',
-  batch: 6,
-  steps: 3,
-  maxLen: 40,
-  dropout: 0,
-  schedule: 'constant',
-  evalEvery: 100,
-  runs: [
-    { label: 'AdaSAM', config: recipe('adasam', 'paper', { lr: 1e-3, rho: 0.05 }) },
-    { label: 'AMSGrad', config: recipe('amsgrad', 'paper', { lr: 1e-3 }) },
-  ],
-  ...over,
-});
-
-function harness() {
-  const sent: FromGlue[] = [];
-  const h = new GlueHandlers({
-    post: (m) => sent.push(m),
-    pickBackend: async () => ({ name: 'wasm', reason: 'test', fallbacks: [] }),
-  });
-  return { h, sent };
-}
+import type { GlueFiles } from './glueProtocol';
 
 const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
 

@@ -15,13 +15,16 @@ import { planWeights } from '../glue/names';
 import { openSafetensors, type SafetensorsFile } from '../glue/safetensors';
 import { numLabels, TASKS, type TaskSpec } from '../glue/tasks';
 import { loadTokenizer, loadTokenizerFromVocabMerges, type GlueTokenizer } from '../glue/tokenizer';
-import { ConfigError, validateConfig } from '../optim/config';
+import { ConfigError, validateConfig, type OptimizerConfig } from '../optim/config';
 import type { Schedule } from '../optim/schedule';
 import { pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
 import { encodeRows, firstRows, headOf, metricsOf } from '../tf/glue/examples';
 import { stepsPerEpoch } from '../tf/glue/order';
 import { stateFile, weightsFile } from '../tf/glue/checkpoint';
-import { createRun, type Run } from '../tf/glue/run';
+import { inspectStep, type Inspected } from '../tf/glue/inspect';
+import { createRun, type Run, type RunInputs } from '../tf/glue/run';
+import { speedupExperiment } from '../tf/glue/speedup';
+import { groupsOf } from '../tf/model/model';
 import type { EncodedExample } from '../tf/roberta/batch';
 import type { BackendPreference } from '../lab/types';
 import { CheckpointStore, CURVES_KEY, curvesOf, type RunCurves } from './glueCheckpoints';
@@ -144,6 +147,8 @@ export class GlueHandlers {
           return await this.#inspect(msg.id, msg.files, TASKS[msg.task]);
         case 'start':
           return await this.#start(msg.files, msg.settings, msg.resume);
+        case 'speedup':
+          return await this.#speedup(msg.files, msg.settings, msg.run, msg.batches);
         case 'pause':
           if (this.#state === 'running') {
             this.#paused = true;
@@ -228,10 +233,17 @@ export class GlueHandlers {
     this.#d.post({ type: 'inspected', id, model, train, dev, problems });
   }
 
-  async #start(files: GlueFiles, s: GlueRaceSettings, resume?: ResumeFrom): Promise<void> {
+  /**
+   * What a race and the speed-up experiment share: the settings checked, a backend, the files
+   * read and the rows encoded. Null (state idle, the error posted) when one of them fails.
+   */
+  async #begin(
+    files: GlueFiles,
+    s: GlueRaceSettings,
+  ): Promise<{ task: TaskSpec; inputs: Prepared } | null> {
     if (this.#state === 'preparing' || this.#state === 'running' || this.#state === 'paused') {
       this.#d.post({ type: 'error', phase: 'train', message: 'a race is already running' });
-      return;
+      return null;
     }
     this.#stop = false;
     this.#paused = false;
@@ -240,14 +252,16 @@ export class GlueHandlers {
       for (const r of s.runs) validateConfig(r.config);
     } catch (e) {
       this.#d.post({ type: 'error', phase: 'input', message: messageOf(e) });
-      return this.#setState('idle');
+      this.#setState('idle');
+      return null;
     }
     let choice: BackendChoice;
     try {
       choice = await this.#d.pickBackend(s.backend, {});
     } catch (e) {
       this.#d.post({ type: 'error', phase: 'backend', message: messageOf(e) });
-      return this.#setState('idle');
+      this.#setState('idle');
+      return null;
     }
     this.#d.post({
       type: 'backend',
@@ -262,8 +276,16 @@ export class GlueHandlers {
     } catch (e) {
       const input = e instanceof GlueInputError || e instanceof ConfigError;
       this.#d.post({ type: 'error', phase: input ? 'input' : 'train', message: messageOf(e) });
-      return this.#setState('idle');
+      this.#setState('idle');
+      return null;
     }
+    return { task, inputs };
+  }
+
+  async #start(files: GlueFiles, s: GlueRaceSettings, resume?: ResumeFrom): Promise<void> {
+    const begun = await this.#begin(files, s);
+    if (!begun) return;
+    const { task, inputs } = begun;
     const first = resume?.run ?? 0;
     if (first >= s.runs.length) {
       this.#d.post({ type: 'error', phase: 'input', message: `the race has no run ${first + 1}` });
@@ -272,23 +294,108 @@ export class GlueHandlers {
     await this.#beginCheckpoints(s, resume !== undefined);
     this.#setState('running');
     let stopped = false;
-    for (let i = first; i < s.runs.length && !stopped; i++) {
-      try {
-        stopped = await this.#race(
-          i,
-          s,
-          task,
-          inputs,
-          i === first,
-          i === first ? resume : undefined,
-        );
-      } catch (e) {
-        this.#d.post({ type: 'run', run: i, status: 'stopped', message: messageOf(e) });
-        this.#d.post({ type: 'error', phase: 'train', message: messageOf(e) });
-        stopped = true;
+    // seed by seed, every optimizer once per seed, one run at a time (decisions.md GLUE); a
+    // resumed race continues the first seed from its checkpoint, later seeds run from the start
+    for (let k = 0; k < s.seeds && !stopped; k++)
+      for (let i = k === 0 ? first : 0; i < s.runs.length && !stopped; i++) {
+        const opening = k === 0 && i === first;
+        try {
+          stopped = await this.#race(i, k, s, task, inputs, opening, opening ? resume : undefined);
+        } catch (e) {
+          this.#d.post({ type: 'run', run: i, seed: k, status: 'stopped', message: messageOf(e) });
+          this.#d.post({ type: 'error', phase: 'train', message: messageOf(e) });
+          stopped = true;
+        }
       }
-    }
     this.#setState(stopped ? 'stopped' : 'done');
+  }
+
+  /** A fresh run of `config` from the file's weights (or a checkpoint's) over the prepared rows. */
+  #createRun(
+    inp: Prepared,
+    s: GlueRaceSettings,
+    task: TaskSpec,
+    o: { config: OptimizerConfig; seed: number; batch: number; schedule: Schedule },
+    resumed?: { weights: SafetensorsFile; weightsName: string; state: RunInputs['state'] },
+  ): Promise<Run> {
+    return createRun({
+      config: inp.config,
+      weights: resumed?.weights ?? inp.weights,
+      weightsName: resumed?.weightsName ?? inp.weightsName,
+      head: headOf(task),
+      train: inp.train,
+      extra: inp.dev,
+      settings: {
+        config: o.config,
+        schedule: o.schedule,
+        batch: o.batch,
+        microBatch: s.microBatch > 0 ? Math.min(s.microBatch, o.batch) : o.batch,
+        seed: o.seed,
+        shuffle: true,
+      },
+      prune: s.pruneVocab,
+      dropout: s.dropout,
+      freezeWord: s.freezeEmbeddings,
+      state: resumed?.state,
+    });
+  }
+
+  /**
+   * The speed-up experiment (paper Figure 1) for run `r` of the settings: from the same weights,
+   * each batch size with lr ∝ √b from the run's lr at the settings' batch, a constant schedule (so
+   * that T measures the batch size alone), until the training rows' loss reaches the target or
+   * the step cap; the loss is checked at every evaluation step.
+   */
+  async #speedup(
+    files: GlueFiles,
+    s: GlueRaceSettings,
+    r: number,
+    batches: number[],
+  ): Promise<void> {
+    const post = this.#d.post;
+    const spec = s.runs[r];
+    if (!spec || batches.length === 0 || !batches.every((b) => Number.isInteger(b) && b > 0)) {
+      post({
+        type: 'error',
+        phase: 'input',
+        message: 'the speed-up experiment needs a run and batch sizes',
+      });
+      return;
+    }
+    const begun = await this.#begin(files, s);
+    if (!begun) return;
+    const { task, inputs } = begun;
+    this.#setState('running');
+    const cap = s.speedupSteps;
+    try {
+      const results = await speedupExperiment({
+        batches,
+        baseBatch: s.batch,
+        lr: spec.config.lr,
+        makeRun: (batch, lr, steps) =>
+          this.#createRun(inputs, s, task, {
+            config: { ...spec.config, lr },
+            seed: s.seed,
+            batch,
+            schedule: { kind: 'constant', warmup: 0, steps },
+          }),
+        train: inputs.train,
+        target: s.speedupLoss,
+        cap,
+        checkEvery: s.evalEvery,
+        onProgress: (batch, step) => post({ type: 'speedup-progress', batch, step, cap }),
+        between: async () => {
+          await this.#d.yieldToEvents();
+          while (this.#paused && !this.#stop) await new Promise<void>((w) => (this.#wake = w));
+          return this.#stop;
+        },
+      });
+      post({ type: 'speedup-done', results, target: s.speedupLoss, cap });
+      this.#setState(this.#stop ? 'stopped' : 'done');
+    } catch (e) {
+      post({ type: 'error', phase: 'train', message: messageOf(e) });
+      this.#setState('stopped');
+    }
   }
 
   async #prepare(files: GlueFiles, s: GlueRaceSettings, task: TaskSpec): Promise<Prepared> {
@@ -383,12 +490,13 @@ export class GlueHandlers {
   }
 
   /**
-   * Trains run i to the end (or a stop); true when the race was stopped. `resume`: continue from
-   * that checkpoint (its weights replace the model file's, its state file gives k, m, v, v̂ and
-   * the step; its curves continue).
+   * Trains run i on seed k (seed + k) to the end (or a stop); true when the race was stopped.
+   * `resume`: continue from that checkpoint (its weights replace the model file's, its state file
+   * gives k, m, v, v̂ and the step; its curves continue). Checkpoints are kept for the first seed.
    */
   async #race(
     i: number,
+    k: number,
     s: GlueRaceSettings,
     task: TaskSpec,
     inp: Prepared,
@@ -397,7 +505,7 @@ export class GlueHandlers {
   ): Promise<boolean> {
     const post = this.#d.post;
     const spec = s.runs[i];
-    post({ type: 'run', run: i, status: 'running' });
+    post({ type: 'run', run: i, seed: k, status: 'running' });
     const resumed = resume
       ? {
           weights: await openSafetensors(blobSource(resume.weights.blob, resume.weights.name)),
@@ -407,32 +515,25 @@ export class GlueHandlers {
           },
         }
       : null;
-    const run: Run = await createRun({
-      config: inp.config,
-      weights: resumed?.weights ?? inp.weights,
-      weightsName: resume?.weights.name ?? inp.weightsName,
-      head: headOf(task),
-      train: inp.train,
-      extra: inp.dev,
-      settings: {
-        config: spec.config,
-        schedule: inp.schedule,
-        batch: s.batch,
-        microBatch: s.microBatch > 0 ? Math.min(s.microBatch, s.batch) : s.batch,
-        seed: s.seed,
-        shuffle: true,
-      },
-      prune: s.pruneVocab,
-      dropout: s.dropout,
-      freezeWord: s.freezeEmbeddings,
-      state: resumed?.state,
-    });
+    const run: Run = await this.#createRun(
+      inp,
+      s,
+      task,
+      { config: spec.config, seed: s.seed + k, batch: s.batch, schedule: inp.schedule },
+      resumed && resume
+        ? { weights: resumed.weights, weightsName: resume.weights.name, state: resumed.state }
+        : undefined,
+    );
+    const groups = groupsOf(run.ft.model.params);
     const curves: RunCurves = resumed
       ? curvesOf(resumed.state.file.metadata)
       : { steps: [], evals: [] };
     // a resumed run's history ends at its checkpoint
     curves.steps = curves.steps.filter((r) => r.step < run.ft.t);
     curves.evals = curves.evals.filter((e) => e.step <= run.ft.t);
+    // checkpoints hold one run each: the first seed's
+    const keep = (status: RunStatus) =>
+      k === 0 ? this.#keep(i, s, run, curves, status) : Promise.resolve();
     try {
       if (first) {
         const params = Object.values(run.ft.params).reduce((a, t) => a + t.size, 0);
@@ -456,7 +557,7 @@ export class GlueHandlers {
         const outputs = await run.ft.predict(inp.dev, Math.max(s.batch, 32));
         const metrics = metricsOf(inp.devData, outputs);
         if (metrics) {
-          const point = { step, gradEvals: step * perStep, metrics };
+          const point = { step, gradEvals: step * perStep, seed: k, metrics };
           curves.evals.push(point);
           post({ type: 'eval', run: i, point });
         }
@@ -466,38 +567,61 @@ export class GlueHandlers {
       while (run.ft.t < inp.schedule.steps) {
         await this.#d.yieldToEvents();
         if (this.#paused && !this.#stop) {
-          await this.#keep(i, s, run, curves, 'running');
+          await keep('running');
           while (this.#paused && !this.#stop) await new Promise<void>((r) => (this.#wake = r));
         }
         if (this.#stop) {
-          await this.#keep(i, s, run, curves, 'stopped');
-          post({ type: 'run', run: i, status: 'stopped' });
+          await keep('stopped');
+          post({ type: 'run', run: i, seed: k, status: 'stopped' });
           return true;
         }
         const t0 = performance.now();
-        const rec = await run.ft.step();
+        const t = run.ft.t;
+        // η of the first seed after the first step and wherever the dev rows are scored
+        const eta =
+          k === 0 && (t === 0 || (t + 1) % s.evalEvery === 0 || t + 1 === inp.schedule.steps);
+        let seen: Inspected | null = null;
+        const rec = await run.ft.step(
+          s.diagnostics
+            ? async (info) => {
+                seen = await inspectStep(info, { config: spec.config, groups, k: t + 1, eta });
+              }
+            : undefined,
+        );
         wallMs += performance.now() - t0;
         if (!rec) {
           // the optimizer committed nothing (spec §7.5): the kept weights are the last good ones
-          await this.#keep(i, s, run, curves, 'diverged');
+          await keep('diverged');
           post({
             type: 'run',
             run: i,
+            seed: k,
             status: 'diverged',
             message: `step ${run.ft.t} met a non-finite value; the run stopped with its last good weights (kept as its checkpoint)`,
           });
           return false;
         }
         const step = rec.step + 1;
-        const record = { ...rec, gradEvals: step * perStep, wallMs };
+        const d = (seen as Inspected | null)?.diag ?? null;
+        const record = {
+          ...rec,
+          gradEvals: step * perStep,
+          wallMs,
+          seed: k,
+          deltaNorm: d ? d.deltaNorm : null,
+          cosSG: d ? d.cosSG : null,
+          sharpness: rec.lossPerturbed !== null ? rec.lossPerturbed - rec.loss : null,
+        };
         curves.steps.push(record);
         post({ type: 'step', run: i, record });
+        const e = (seen as Inspected | null)?.eta;
+        if (e) post({ type: 'eta', run: i, eta: { step: rec.step, ...e } });
         if (step % s.evalEvery === 0 || step === inp.schedule.steps) {
           await evaluate(step);
-          await this.#keep(i, s, run, curves, step === inp.schedule.steps ? 'ok' : 'running');
+          await keep(step === inp.schedule.steps ? 'ok' : 'running');
         }
       }
-      post({ type: 'run', run: i, status: 'ok' });
+      post({ type: 'run', run: i, seed: k, status: 'ok' });
       return false;
     } finally {
       run.dispose();

@@ -5,9 +5,12 @@
  * time (decisions.md: large models race one run at a time), reporting every step.
  */
 import type { OptimizerConfig } from '../optim/config';
-import type { BackendName } from '../lab/types';
+import type { BackendName, EtaHistogram } from '../lab/types';
+import type { SpeedupResult } from '../glue/speedup';
 import type { GlueLinkSettings } from '../state/url';
 import type { RaceManifest } from './glueCheckpoints';
+
+export type { SpeedupResult };
 
 /** A file the user picked (or dropped), by role. */
 export interface NamedBlob {
@@ -53,8 +56,20 @@ export type ToGlue =
   /** check the files against the task (cheap: headers, config, tokenizer, data rows) */
   | { type: 'inspect'; id: number; files: GlueFiles; task: GlueLinkSettings['task'] }
   | { type: 'start'; files: GlueFiles; settings: GlueRaceSettings; resume?: ResumeFrom }
+  /**
+   * The speed-up experiment (paper Figure 1) for run `run` of the settings: batch sizes `batches`,
+   * lr ∝ √b from the run's lr at the settings' batch, each to the loss target or the step cap.
+   */
+  | {
+      type: 'speedup';
+      files: GlueFiles;
+      settings: GlueRaceSettings;
+      run: number;
+      batches: number[];
+    }
   | { type: 'pause' }
   | { type: 'resume' }
+  /** ends a race or a speed-up experiment */
   | { type: 'stop' };
 
 export interface ModelSummary {
@@ -90,12 +105,29 @@ export interface GlueStep {
   /** gradient evaluations after this step (2 per step with ρ > 0, else 1) */
   gradEvals: number;
   wallMs: number;
+  /** which of the race's seeds (0: the first, seed; k: seed + k) */
+  seed: number;
+  /** ‖δ_t‖ (0 when ρ = 0), cos(s_t, g_t) and f(x_t + δ_t) − f(x_t): null without diagnostics */
+  deltaNorm: number | null;
+  cosSG: number | null;
+  sharpness: number | null;
+}
+
+/** η_t of one step of one run (its first seed), as per-layer log10 histograms. */
+export interface GlueEta {
+  /** the step t whose η_t this is (the update from x_t to x_{t+1}) */
+  step: number;
+  histograms: EtaHistogram[];
+  /** η of a coordinate whose v̂ is still at its floor (the histograms' right end) */
+  ceiling: number;
 }
 
 export interface GlueEval {
   /** weights after this many steps */
   step: number;
   gradEvals: number;
+  /** which of the race's seeds */
+  seed: number;
   /** the task's metrics ×100, the first is the headline (glue.md §3) */
   metrics: Record<string, number>;
 }
@@ -131,11 +163,14 @@ export type FromGlue =
       /** the rows' token ids came from the worker's cache (tokenCache.ts) */
       fromCache: boolean;
     }
-  | { type: 'run'; run: number; status: RunStatus; message?: string }
+  | { type: 'run'; run: number; status: RunStatus; message?: string; seed?: number }
   | { type: 'step'; run: number; record: GlueStep }
   | { type: 'eval'; run: number; point: GlueEval }
   /** a checkpoint was kept (glueCheckpoints.ts): the race's manifest as it now stands */
   | { type: 'checkpoint'; manifest: RaceManifest }
   /** something the page should say that stops nothing (a fallback, a checkpoint not kept) */
   | { type: 'notice'; message: string }
+  | { type: 'eta'; run: number; eta: GlueEta }
+  | { type: 'speedup-progress'; batch: number; step: number; cap: number }
+  | { type: 'speedup-done'; results: SpeedupResult[]; target: number; cap: number }
   | { type: 'error'; phase: 'input' | 'backend' | 'train' | 'crash'; message: string };

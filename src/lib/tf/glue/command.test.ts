@@ -68,6 +68,34 @@ describe('glue command', () => {
     expect(Object.keys(out.dev.metrics)).toEqual(['f1', 'accuracy']);
   }, 120_000);
 
+  it('--seeds 2 prints one object per seed, the second the run of --seed + 1', () => {
+    const args = [
+      'train',
+      ...model,
+      '--task',
+      'MRPC',
+      '--train',
+      FIX + 'glue/MRPC/train.tsv',
+      '--batch',
+      '4',
+      '--steps',
+      '2',
+      '--max-len',
+      '40',
+      '--optimizer',
+      'amsgrad',
+      '--lr',
+      '1e-3',
+    ];
+    const two = glue([...args, '--seed', '3', '--seeds', '2']);
+    expect(two.status, two.stderr).toBe(0);
+    const out = JSON.parse(two.stdout) as { config: { seed: number }; steps: { loss: number }[] }[];
+    expect(out.map((o) => o.config.seed)).toEqual([3, 4]);
+    const alone = JSON.parse(glue([...args, '--seed', '4']).stdout) as (typeof out)[number];
+    expect(out[1].steps).toEqual(alone.steps);
+    expect(out[0].steps[1].loss).not.toBe(out[1].steps[1].loss);
+  }, 120_000);
+
   it('predict prints the golden logits, predictions and metrics; --submission writes the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-'));
     const r = glue([

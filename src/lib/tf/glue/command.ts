@@ -118,7 +118,10 @@ export async function runPredict(req: PredictRequest): Promise<object> {
   }
 }
 
-/** One `train` output object per optimizer (one, or each of a share link's). */
+/**
+ * One `train` output object per optimizer (one, or each of a share link's) and seed: seed by
+ * seed (seed, seed + 1, …), every optimizer once per seed, as the page races them.
+ */
 export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<object[]> {
   const tokenizer = openTokenizer(req.tokenizer);
   const trainData = await readData(req.train, req.task);
@@ -137,8 +140,11 @@ export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<obje
     steps: T,
   };
   const out: object[] = [];
-  for (const spec of runs)
-    out.push(await trainOne(req, spec.config, schedule, train, dev, devRows));
+  for (let k = 0; k < req.seeds; k++)
+    for (const spec of runs)
+      out.push(
+        await trainOne({ ...req, seed: req.seed + k }, spec.config, schedule, train, dev, devRows),
+      );
   return out;
 }
 

@@ -5,7 +5,6 @@
  * reports the diagnostics the lab draws: sharpness f_B(x+δ) − f_B(x), ‖s‖, ‖δ‖ and cos(s, g), and
  * on request the η statistics. Works for any Model; it never names a parameter.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../optim/config';
 import { etaCeiling } from '../../optim/precondition';
 import type {
@@ -15,10 +14,11 @@ import type {
   RunSettings,
   StepMetrics,
 } from '../../lab/types';
-import { dot, flatten, disposeMaps } from '../maps';
+import { flatten, disposeMaps } from '../maps';
 import { groupsOf, type Model } from '../model/model';
 import { TensorOptimizer, type LossFn } from '../optimizer';
 import type { TensorMap } from '../tensorSpace';
+import { stepDiagnostics } from './diagnostics';
 import { etaStatistics } from './etaStats';
 import { fixedLoss, trainStep, type TrainingData } from './trainingData';
 
@@ -144,18 +144,7 @@ export class Race<B> {
     run.step++;
     run.gradEvals += info.gradEvals;
     try {
-      const diag = tf.tidy(() => {
-        const ss = dot(info.s, info.s);
-        const gg = dot(info.g, info.g);
-        const dd = info.delta ? dot(info.delta, info.delta) : tf.scalar(0);
-        return tf.stack([
-          tf.sqrt(ss),
-          tf.sqrt(dd),
-          tf.div(dot(info.s, info.g), tf.maximum(tf.sqrt(tf.mul(ss, gg)), 1e-30)),
-        ]); // [3]
-      });
-      const [sNorm, deltaNorm, cosSG] = await diag.data();
-      diag.dispose();
+      const { sNorm, deltaNorm, cosSG } = await stepDiagnostics(info);
       const metrics: StepMetrics = {
         run: i,
         step: run.step,
