@@ -6,7 +6,7 @@
  * named with the library's message.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { glueHarness as harness, textBlob, tinyFiles, tinyRace as race } from '../testing/glueRace';
+import { glueHarness as harness, textBlob, tinyFiles, tinyRace as race } from './glueTestRace';
 import { tinyGolden, useWasm } from '../tf/roberta/tinyModel';
 import type { GlueFiles } from './glueProtocol';
 

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipe } from '../optim/config';
-import { glueHarness, tinyFiles, tinyRace } from '../testing/glueRace';
+import { glueHarness, tinyFiles, tinyRace } from './glueTestRace';
 import { FineTune } from '../tf/glue/finetune';
 import { trainingLoss } from '../tf/glue/speedup';
 import { disposeBatch, makeBatch } from '../tf/roberta/batch';

@@ -5,9 +5,9 @@
  */
 import { recipe } from '../optim/config';
 import { DEFAULT_GLUE } from '../state/defaults';
-import { GlueHandlers } from '../worker/glueHandlers';
-import type { FromGlue, GlueFiles, GlueRaceSettings, NamedBlob } from '../worker/glueProtocol';
-import { fixtureBytes } from './roberta';
+import { GlueHandlers } from './glueHandlers';
+import type { FromGlue, GlueFiles, GlueRaceSettings, NamedBlob } from './glueProtocol';
+import { fixtureBytes } from '../testing/roberta';
 
 export const fixtureBlob = (path: string, name = path.split('/').pop()!): NamedBlob => ({
   name,
