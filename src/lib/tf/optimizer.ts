@@ -28,6 +28,7 @@ import { initState, type OptState, type ValueAndGrad } from '../optim/step';
 import {
   fusedAscend,
   fusedAvailable,
+  fusedFits,
   fusedReadback,
   fusedSlot,
   fusedUpdate,
@@ -168,7 +169,7 @@ export class TensorOptimizer {
     const vg =
       typeof lossFn === 'function' ? mapValueAndGrad(lossFn, this.#keys) : lossFn.valueAndGrad;
     const gradNorm = options.gradNorm === true;
-    return this.#fused && fusedAvailable()
+    return this.#fused && fusedAvailable() && fusedFits(this.#x)
       ? this.#fusedStep(config, vg, keep, gradNorm)
       : this.#leafStep(config, vg, keep, gradNorm);
   }

@@ -31,6 +31,7 @@ import {
   AscentProgram,
   FlagProgram,
   groupsFor,
+  MAX_GROUPS,
   MAX_NORM_GROUPS,
   NormProgram,
   UpdateProgram,
@@ -278,3 +279,20 @@ export function fusedReadback(a: FusedAscent, leaves: FusedLeaf[]): tf.Tensor {
 
 /** Whether the fused programs can run: the active tfjs backend is WebGPU. */
 export const fusedAvailable = (): boolean => tf.getBackend() === 'webgpu';
+
+/** The most slots an update packs (x, m, v, v̂, η, g + λx). */
+const MAX_SLOTS = 6;
+
+/**
+ * Whether the fused step's flat buffers fit one storage binding of this device: [x | s] holds
+ * two copies of every parameter, a packed update up to six of the largest tensor (a device with
+ * small limits, or a very large model, takes the op path instead).
+ */
+export function fusedFits(x: TensorMap): boolean {
+  const { maxStorageBufferBindingSize, maxBufferSize } = gpuBackend().device.limits;
+  const limit = Math.min(maxStorageBufferBindingSize, maxBufferSize);
+  const sizes = Object.values(x).map((t) => t.size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const largest = Math.max(0, ...sizes);
+  return 4 * 2 * total <= limit && 4 * (MAX_SLOTS * largest + MAX_GROUPS) <= limit;
+}
