@@ -3,9 +3,13 @@
  * of 6 optimizers × 500 steps and every view on (contour map, 3-D view, step anatomy, loss
  * charts, race editor):
  *   dragRedrawsPerS  while the ρ slider is dragged with the mouse (real input events through
- *                    Chromium's input pipeline), painted frames per second in which the map's
- *                    trajectories changed (a MutationObserver on their paths and a rAF counter,
- *                    installed by this script: the app carries no hook for it)
+ *                    Chromium's input pipeline, a move every 16 ms sent without waiting for the
+ *                    page), painted frames per second in which the map's trajectories changed
+ *                    (a MutationObserver on their paths and a rAF counter, installed by this
+ *                    script: the app carries no hook for it)
+ *   dragCpuMsPerRedraw  the page's main-thread CPU time during that drag (thread time of its
+ *                    tasks in a Chrome trace) per map redraw: what a redraw costs, whatever else
+ *                    runs on the machine; dragLoad, the 1-minute load average before and after
  *   sliderToFrameMs  median time from a key press on the ρ slider (its event's timestamp) to the
  *                    next painted frame, each press from a settled page
  *   basinMapMs       median time of one "where does it end?" map, 128×128 starts × 200 steps,
@@ -14,8 +18,21 @@
  * that frame's rendering. Uses Debian's Chromium via playwright-core (no downloaded browser).
  * Run against the dev server or the test build (its ?bench=1 hook is not in production builds):
  *   npx tsx scripts/benchExplainer.ts http://127.0.0.1:5181/
+ * Run it under `flock /work/heavy.lock` where several sessions share the machine.
  */
+import { loadavg } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
+
+/** The explainer's browser figures (README, "Benchmarks", defines each key). */
+export interface ExplainerBench {
+  dragRedrawsPerS: number;
+  sliderToFrameMs: number;
+  basinMapMs: number;
+  /** the page's main-thread CPU time per map redraw during the measured drag (ms) */
+  dragCpuMsPerRedraw: number;
+  /** the machine's 1-minute load average before and after the measured drag */
+  dragLoad: [number, number];
+}
 
 const ARGS = [
   '--enable-unsafe-webgpu',
@@ -44,19 +61,89 @@ interface DragCounter {
   on: boolean;
 }
 
+/** A drag's figures: map redraws per second, and the page's main-thread CPU time per redraw. */
+interface DragFigures {
+  redrawsPerS: number;
+  cpuMsPerRedraw: number;
+  inputs: number;
+  redraws: number;
+}
+
+/** The one Chrome trace event this bench reads: a task of some thread, with its CPU time. */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
 /**
- * Drags the ρ thumb back and forth over 10–45 % of its track (ρ 0.1–0.45) for `ms`, one mouse
- * move every few milliseconds (a fast mouse; Chromium coalesces them per frame as it does a
- * real one), and returns the painted frames per second in which the trajectories changed.
+ * CPU time (ms) of the page's main thread in a Chrome trace: the thread time of its top-level
+ * tasks. The page is the renderer whose main thread ran the most tasks (the others are workers'
+ * and service workers' processes, nearly idle during a drag).
  */
-async function dragRedrawsPerS(page: Page, ms: number, minInputs = 2): Promise<number> {
+export function mainThreadCpuMs(events: TraceEvent[]): number {
+  const mains = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const cpu = new Map<string, { ms: number; n: number }>();
+  for (const e of events) {
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask' || !mains.has(thread)) continue;
+    const c = cpu.get(thread) ?? { ms: 0, n: 0 };
+    c.ms += (e.tdur ?? 0) / 1000;
+    c.n++;
+    cpu.set(thread, c);
+  }
+  return [...cpu.values()].reduce((a, b) => (b.n > a.n ? b : a), { ms: 0, n: 0 }).ms;
+}
+
+/** One mouse move every DRAG_INPUT_MS: a 60 Hz mouse, sent without waiting for the page. */
+const DRAG_INPUT_MS = 16;
+
+/**
+ * Drags the ρ thumb back and forth over 10–45 % of its track (ρ 0.1–0.45) for `ms` and returns
+ * the painted frames per second in which the map's trajectories changed, and the page's
+ * main-thread CPU time per such frame (a Chrome trace of the drag).
+ *
+ * The mouse moves go out at a fixed rate, one every DRAG_INPUT_MS, each sent without waiting for
+ * the page to take it (Chromium merges the moves that arrive within one frame, as it does a real
+ * mouse's). Waiting for each, as Playwright's mouse.move does, would measure the time until the
+ * page acknowledges a move (on a loaded machine 160–600 ms per move: one redraw per move at most),
+ * not how often the page redraws while the mouse keeps moving. The count comes from a
+ * MutationObserver on the trajectories' paths and a requestAnimationFrame counter, both installed
+ * by this script (the app carries no hook for it).
+ */
+async function dragRedraws(page: Page, ms: number, minInputs = 2): Promise<DragFigures> {
   const slider = page.locator(SLIDER);
   await slider.scrollIntoViewIfNeeded();
   const box = (await slider.boundingBox())!;
   const y = box.y + box.height / 2;
   const at = (f: number) => box.x + box.width * f;
-  await page.mouse.move(at(0.15), y);
-  await page.mouse.down();
+  const cdp = await page.context().newCDPSession(page);
+  const mouse = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', x: number) =>
+    cdp.send('Input.dispatchMouseEvent', {
+      type,
+      x,
+      y,
+      button: 'left',
+      buttons: type === 'mouseReleased' ? 0 : 1,
+      clickCount: type === 'mouseMoved' ? 0 : 1,
+    });
+  await mouse('mouseMoved', at(0.15));
+  await mouse('mousePressed', at(0.15));
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  // 'toplevel' alone: the tasks and their thread time, at little cost to the page
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['toplevel', '__metadata'] },
+  });
   await page.evaluate((sel) => {
     const d: DragCounter = { changed: 0, frames: 0, inputs: 0, t0: performance.now(), on: true };
     (globalThis as unknown as { __drag: DragCounter }).__drag = d;
@@ -75,20 +162,33 @@ async function dragRedrawsPerS(page: Page, ms: number, minInputs = 2): Promise<n
     };
     requestAnimationFrame(tick);
   }, SLIDER);
+  const sent: Promise<unknown>[] = [];
   const start = Date.now();
+  let x = at(0.15);
   for (let k = 0; Date.now() - start < ms; k++) {
     const phase = (k % 80) / 40; // 0 … 2: there and back in 80 moves
-    await page.mouse.move(at(0.1 + 0.35 * (phase <= 1 ? phase : 2 - phase)), y);
-    await new Promise((resolve) => setTimeout(resolve, 4));
+    x = at(0.1 + 0.35 * (phase <= 1 ? phase : 2 - phase));
+    sent.push(mouse('mouseMoved', x));
+    await new Promise((resolve) => setTimeout(resolve, DRAG_INPUT_MS));
   }
   const d = await page.evaluate(() => {
     const d = (globalThis as unknown as { __drag: DragCounter }).__drag;
     d.on = false;
     return { ...d, elapsed: performance.now() - d.t0 };
   });
-  await page.mouse.up();
+  const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  await traced;
+  await Promise.all(sent);
+  await mouse('mouseReleased', x);
+  await cdp.detach();
   if (d.inputs < minInputs) throw new Error(`the drag moved the ρ slider only ${d.inputs} times`);
-  return (1000 * d.changed) / d.elapsed;
+  return {
+    redrawsPerS: (1000 * d.changed) / d.elapsed,
+    cpuMsPerRedraw: mainThreadCpuMs(events) / Math.max(1, d.changed),
+    inputs: d.inputs,
+    redraws: d.changed,
+  };
 }
 
 /** Resolves once the basin maps of the current race are computed (nothing else is pending then). */
@@ -127,7 +227,7 @@ export async function benchExplainer(opts: {
   baseURL: string;
   samples?: number;
   dragMs?: number;
-}): Promise<{ dragRedrawsPerS: number; sliderToFrameMs: number; basinMapMs: number }> {
+}): Promise<ExplainerBench> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ARGS,
@@ -144,9 +244,11 @@ export async function benchExplainer(opts: {
 
     const sliderMs = await sliderToFrameMs(page, opts.samples ?? 25);
     // a short warm-up drag, then the measured one
-    await dragRedrawsPerS(page, 1000, 1);
+    await dragRedraws(page, 1000, 1);
     await basinDone(page);
-    const drag = await dragRedrawsPerS(page, opts.dragMs ?? 3000);
+    const loadBefore = loadavg()[0];
+    const drag = await dragRedraws(page, opts.dragMs ?? 3000);
+    const loadAfter = loadavg()[0];
     await basinDone(page);
 
     const basin: number[] = [];
@@ -165,9 +267,11 @@ export async function benchExplainer(opts: {
     }
     const round = (x: number) => Math.round(x * 10) / 10;
     return {
-      dragRedrawsPerS: round(drag),
+      dragRedrawsPerS: round(drag.redrawsPerS),
       sliderToFrameMs: round(sliderMs),
       basinMapMs: round(median(basin)),
+      dragCpuMsPerRedraw: round(drag.cpuMsPerRedraw),
+      dragLoad: [round(loadBefore), round(loadAfter)],
     };
   } finally {
     await browser.close();

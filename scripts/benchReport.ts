@@ -4,6 +4,7 @@
  * each one; scripts/benchReport.test.ts checks that it does).
  */
 import type { BasinBench } from './benchBasin';
+import type { ExplainerBench } from './benchExplainer';
 import type { GlueBench } from './benchGlue';
 import type { BenchResult } from './benchTransformer';
 
@@ -38,7 +39,7 @@ export interface BenchReport {
   /** Node: the benchmark transformer on tfjs cpu and wasm */
   transformer: Record<'cpu' | 'wasm', TransformerFigure> | Skipped;
   /** --browser: redraws while a slider is dragged, slider change → painted frame, basin map */
-  explainer?: { dragRedrawsPerS: number; sliderToFrameMs: number; basinMapMs: number } | Skipped;
+  explainer?: ExplainerBench | Skipped;
   /** --browser: the benchmark transformer on every backend in headless Chromium */
   transformerBrowser?: Record<string, TransformerFigure> | Skipped;
   /** --glue: RoBERTa fine-tuning steps (AMSGrad, AdaSAM) on wasm in Node, per preset and vocabulary */

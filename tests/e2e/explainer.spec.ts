@@ -205,14 +205,37 @@ const pixelsApart = (page: Page, a: string, b: string) =>
     [a, b],
   );
 
-test('after a dragged slider the 3-D view and the step anatomy show the last value', async ({
+/** The geometry of an SVG drawing: each shape's attributes, in document order. */
+const drawing = (page: Page, selector: string) =>
+  page.evaluate(
+    (selector) =>
+      [...document.querySelectorAll(`${selector} *`)].map((e) =>
+        ['d', 'cx', 'cy', 'transform', 'stroke', 'stroke-dasharray']
+          .map((a) => e.getAttribute(a) ?? '')
+          .join(' '),
+      ),
+    selector,
+  );
+
+/** Each basin map's pixels, as PNG data URLs. */
+const basinPixels = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="basin-map"] canvas')].map((c) =>
+      c.toDataURL(),
+    ),
+  );
+
+test('after a dragged slider every view shows the last value; the basin maps wait for the drag', async ({
   page,
   browser,
 }) => {
-  // the 3-D view and the anatomy redraw once a drag pauses (lib/pageState/coalesce.ts); the
-  // last value must never be lost: the page must end as a fresh page opened at the final link
+  // the 3-D view and the anatomy redraw once a drag pauses, the basin maps once it ends
+  // (lib/pageState/coalesce.ts); the map and the loss charts keep the paths of the runs a change
+  // leaves alone. The last value must never be lost: the page must end as a fresh page opened
+  // at the final link, view by view.
   await page.goto('./#v=2&view=both&ar=3&at=3&ap=5');
   await expect(page.getByTestId('trajectory')).toHaveCount(4);
+  await expect(page.getByTestId('basin-status')).toContainText('done', { timeout: 30_000 });
   const slider = page.getByTestId('r3-rho-slider');
   await slider.scrollIntoViewIfNeeded();
   const box = (await slider.boundingBox())!;
@@ -226,6 +249,8 @@ test('after a dragged slider the 3-D view and the step anatomy show the last val
   await page.mouse.move(box.x + box.width * 0.1, y);
   await page.mouse.down();
   for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * (0.1 + 0.03 * k), y);
+  // the button is still held: the basin maps' workers have not started
+  await expect(page.getByTestId('basin-status')).toContainText('waiting for the change to end');
   await page.mouse.up();
   await expect(page).toHaveURL(/r3\.rho=0\.4/);
   const final = page.url();
@@ -234,6 +259,13 @@ test('after a dragged slider the 3-D view and the step anatomy show the last val
   try {
     await fresh.goto(final);
     await expect(fresh.getByTestId('trajectory')).toHaveCount(4);
+    for (const view of ['trajectories', 'loss-chart-steps', 'loss-chart-evals'])
+      expect(await drawing(page, `[data-testid="${view}"]`), view).toEqual(
+        await drawing(fresh, `[data-testid="${view}"]`),
+      );
+    for (const p of [page, fresh])
+      await expect(p.getByTestId('basin-status')).toContainText('done', { timeout: 30_000 });
+    expect(await basinPixels(page)).toEqual(await basinPixels(fresh));
     const want = await anatomyShown(fresh);
     expect(want).not.toEqual(anatomyBefore);
     await expect.poll(() => anatomyShown(page)).toEqual(want);

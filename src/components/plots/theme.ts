@@ -8,9 +8,21 @@ import { familyOf, type OptimizerConfig } from '../../lib/optim/config';
 
 export { markerPath, VECTOR_COLORS, type RunStyle } from '../../lib/color/palette';
 
+// The same families give the same array of styles: a change that leaves every run's family as
+// it was (a dragged knob) then leaves every legend, swatch and line style alone.
+const styleCache = new Map<string, RunStyle[]>();
+
 /** Run styles by optimizer family (lib/color/palette.ts), from what each config is. */
 export function stylesOf(configs: readonly OptimizerConfig[]): RunStyle[] {
-  return runStyles(configs.map(familyOf));
+  const families = configs.map(familyOf);
+  const key = families.join(' ');
+  let styles = styleCache.get(key);
+  if (!styles) {
+    if (styleCache.size >= 64) styleCache.clear();
+    styles = runStyles(families);
+    styleCache.set(key, styles);
+  }
+  return styles;
 }
 
 export type VectorName = keyof typeof VECTOR_COLORS;

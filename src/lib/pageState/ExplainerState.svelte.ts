@@ -111,8 +111,7 @@ export class ExplainerState {
   results: RaceResult[] = $derived.by(() => {
     void this.#raceKey;
     return untrack(() => {
-      const scene = $state.snapshot(this.link.scene) as SceneSettings;
-      const runs = $state.snapshot(this.link.runs) as RunSpec[];
+      const { scene, runs } = this.link;
       const keys = runs.map((r) => JSON.stringify([this.land.id, scene, r.config]));
       const results = runs.map(
         (r, i) => this.#computed[keys[i]] ?? computeRace(this.land, scene, [r])[0],
@@ -168,8 +167,11 @@ export class ExplainerState {
 
   // ── building the next link ────────────────────────────────────────────────
 
+  // The next link shares every part the change leaves alone (links are never changed in place),
+  // so a view of an unchanged part sees the same object and is not redrawn; a deep copy of the
+  // whole link per slider input also cost milliseconds.
   #emit(patch: Partial<PlaygroundLink>) {
-    this.#onchange({ ...($state.snapshot(this.link) as PlaygroundLink), ...patch });
+    this.#onchange({ ...this.link, ...patch });
   }
 
   setScene(patch: Partial<SceneSettings>) {
@@ -211,8 +213,9 @@ export class ExplainerState {
     this.#emit({ runs, view: { ...this.link.view, ...view, anatomyRun } });
   }
 
+  /** a new array of the runs, to change and emit (the runs themselves are replaced, not changed) */
   #runs(): RunSpec[] {
-    return $state.snapshot(this.link.runs) as RunSpec[];
+    return [...this.link.runs];
   }
 
   /**

@@ -100,3 +100,92 @@ describe('Coalescer', () => {
     expect(flushes).toEqual([]);
   });
 });
+
+describe('Coalescer while a pointer is held (a drag)', () => {
+  let held = false;
+  const make = (opts: { heldQuietMs?: number; flushWhileHeld?: boolean }) =>
+    new Coalescer(() => flushes.push(Date.now()), {
+      quietMs: 100,
+      maxWaitMs: 400,
+      ...opts,
+      held: () => held,
+      now: () => Date.now(),
+      afterPaint: (run) => {
+        paints.push(run);
+        return () => (paints = paints.filter((p) => p !== run));
+      },
+    });
+  beforeEach(() => (held = true));
+
+  it('a change while held is never a lone change, however long since the one before', () => {
+    const h = make({});
+    const t0 = Date.now();
+    h.poke();
+    paint();
+    expect(flushes).toEqual([]);
+    vi.advanceTimersByTime(100);
+    expect(flushes).toEqual([t0 + 100]);
+    // a slow page: the next input 250 ms later is still part of the drag
+    vi.advanceTimersByTime(150);
+    h.poke();
+    paint();
+    expect(flushes).toEqual([t0 + 100]);
+    h.dispose();
+  });
+
+  it('while held a flush waits heldQuietMs without changes (or maxWaitMs)', () => {
+    const h = make({ heldQuietMs: 250 });
+    const t0 = Date.now();
+    h.poke();
+    vi.advanceTimersByTime(150);
+    h.poke(); // a gap of 150 ms: more than quietMs, less than heldQuietMs
+    vi.advanceTimersByTime(249);
+    expect(flushes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(flushes).toEqual([t0 + 400]);
+    // changes every 200 ms: never 250 ms quiet, so maxWaitMs (400) after the first unflushed one
+    const t1 = Date.now();
+    for (let k = 0; k < 5; k++) {
+      h.poke();
+      vi.advanceTimersByTime(200);
+    }
+    expect(flushes).toEqual([t0 + 400, t1 + 400, t1 + 800]);
+    h.dispose();
+  });
+
+  it('letting go flushes after quietMs, not heldQuietMs', () => {
+    const h = make({ heldQuietMs: 1000 });
+    const t0 = Date.now();
+    h.poke();
+    vi.advanceTimersByTime(50);
+    held = false;
+    h.release();
+    vi.advanceTimersByTime(49);
+    expect(flushes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(flushes).toEqual([t0 + 100]);
+    h.dispose();
+  });
+
+  it('flushWhileHeld false: nothing flushes while held, however long; release flushes', () => {
+    const h = make({ flushWhileHeld: false });
+    const t0 = Date.now();
+    h.poke();
+    paint();
+    vi.advanceTimersByTime(150);
+    h.poke();
+    vi.advanceTimersByTime(5000);
+    expect(flushes).toEqual([]);
+    expect(h.pending).toBe(true);
+    held = false;
+    h.release();
+    vi.advanceTimersByTime(0);
+    expect(flushes).toEqual([t0 + 5150]);
+    expect(h.pending).toBe(false);
+    // without a pending change, letting go does nothing
+    h.release();
+    vi.advanceTimersByTime(1000);
+    expect(flushes).toHaveLength(1);
+    h.dispose();
+  });
+});

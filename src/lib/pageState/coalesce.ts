@@ -6,6 +6,11 @@
  *   or key press: its map frame is painted first, then the slow views follow);
  * - otherwise once no change came for `quietMs` (the drag paused or ended), or `maxWaitMs` after
  *   the first change it has not flushed yet (a long drag still shows progress).
+ * A change while a pointer is pressed (`held`: a slider or the map is being dragged) is never a
+ * lone change, however long the page took since the one before: on a loaded machine inputs come
+ * slowly, and flushing after each would redraw the slow views on every input. With
+ * `flushWhileHeld: false` nothing flushes until the pointer is let go (`release`), for work that
+ * should not start mid-drag at all (the basin maps' workers).
  * Every poke is followed by a flush, so after the changes stop every view shows the last state.
  */
 export interface CoalesceOptions {
@@ -13,6 +18,12 @@ export interface CoalesceOptions {
   quietMs?: number;
   /** and never longer than this after the first change it covers (ms) */
   maxWaitMs?: number;
+  /** true while a pointer is pressed on the page (a drag may be under way) */
+  held?: () => boolean;
+  /** while held, a flush waits for this long without changes (ms; default quietMs) */
+  heldQuietMs?: number;
+  /** false: while held, wait for `release` instead of flushing after quietMs or maxWaitMs */
+  flushWhileHeld?: boolean;
   /** schedules `run` after the next painted frame; returns a cancel function */
   afterPaint?: (run: () => void) => () => void;
   now?: () => number;
@@ -34,6 +45,9 @@ export class Coalescer {
   readonly #maxWaitMs: number;
   readonly #afterPaint: (run: () => void) => () => void;
   readonly #now: () => number;
+  readonly #held: () => boolean;
+  readonly #heldQuietMs: number;
+  readonly #flushWhileHeld: boolean;
   #pending = false;
   #firstPoke = 0;
   #lastPoke = -Infinity;
@@ -46,6 +60,9 @@ export class Coalescer {
     this.#maxWaitMs = opts.maxWaitMs ?? 1000;
     this.#afterPaint = opts.afterPaint ?? afterNextPaint;
     this.#now = opts.now ?? (() => performance.now());
+    this.#held = opts.held ?? (() => false);
+    this.#heldQuietMs = opts.heldQuietMs ?? this.#quietMs;
+    this.#flushWhileHeld = opts.flushWhileHeld ?? true;
   }
 
   /** true while a change waits for its flush */
@@ -56,7 +73,7 @@ export class Coalescer {
   /** A change happened: schedules a flush. */
   poke(): void {
     const t = this.#now();
-    const quiet = !this.#pending && t - this.#lastPoke >= this.#quietMs;
+    const quiet = !this.#pending && t - this.#lastPoke >= this.#quietMs && !this.#held();
     this.#lastPoke = t;
     if (!this.#pending) this.#firstPoke = t;
     this.#pending = true;
@@ -64,24 +81,40 @@ export class Coalescer {
     else this.#arm();
   }
 
+  /** how long the changes must pause for a flush, now */
+  #quiet(): number {
+    return this.#held() ? this.#heldQuietMs : this.#quietMs;
+  }
+
   #arm(): void {
     if (this.#timer !== undefined) return;
     const t = this.#now();
     const wait = Math.min(
-      this.#quietMs - (t - this.#lastPoke),
+      this.#quiet() - (t - this.#lastPoke),
       this.#maxWaitMs - (t - this.#firstPoke),
     );
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
         if (!this.#pending) return;
+        // let go of the pointer first (release() arms the timer again)
+        if (!this.#flushWhileHeld && this.#held()) return;
         const now = this.#now();
-        if (now - this.#lastPoke >= this.#quietMs || now - this.#firstPoke >= this.#maxWaitMs)
+        if (now - this.#lastPoke >= this.#quiet() || now - this.#firstPoke >= this.#maxWaitMs)
           this.flush();
         else this.#arm();
       },
       Math.max(0, wait),
     );
+  }
+
+  /** The pointer was let go: a change that waited for it flushes once quietMs have passed. */
+  release(): void {
+    if (!this.#pending) return;
+    // the wait armed while held may be longer than the one that applies now
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#arm();
   }
 
   /** Runs a pending flush now (an export that needs the latest state, say). */
