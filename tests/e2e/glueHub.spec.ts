@@ -140,8 +140,8 @@ test('download from a mock Hub with a broken chunk, train from the cache after a
   await expect(page.getByTestId('glue-hub-storage')).toContainText(/This site uses .* of the/);
   await expect(page.getByTestId('glue-file-weights')).toContainText('from the Hub cache');
   await expect(page.getByTestId('glue-file-train')).toContainText('train-00000-of-00001.parquet');
-  expect(page.url()).toContain(`glue.mrev=${SHA}`);
-  expect(page.url()).toContain(`glue.drev=${DATA_SHA}`);
+  await expect(page).toHaveURL(new RegExp(`glue\\.mrev=${SHA}`));
+  await expect(page).toHaveURL(new RegExp(`glue\\.drev=${DATA_SHA}`));
   await page.screenshot({ path: `${SHOTS}/cached.png`, fullPage: true });
   await expectNoSeriousAxe(page, 'the Hub panel with a cache');
 
