@@ -51,6 +51,11 @@ test('two seeds, diagnostics, η per layer and the speed-up, exported', async ({
   await eta.getByTestId('glue-eta-step').selectOption('0');
   await expect(eta.getByTestId('glue-eta-shown')).toHaveAttribute('data-step', '0');
   await expect(eta.getByTestId('glue-eta-shown')).toContainText('AMSGrad, η at step 0');
+  // the curves against each run's own training time; the link keeps the axis
+  await page.locator('#glue-glue-x').selectOption('wallMs');
+  await expect(page.getByTestId('glue-loss-chart')).toContainText('training time (s)');
+  await expect(page.getByTestId('lab-diag-sNorm')).toContainText('training time (s)');
+  expect(page.url()).toContain('glue.x=wallMs');
   await page.screenshot({ path: `${SHOTS}/views-after-race.png`, fullPage: true });
 
   // the speed-up: four batch sizes, lr ∝ √b from lr 0.001 at b = 4; the loose target is met at

@@ -894,9 +894,9 @@ export const GLUE_VIEW_SETTINGS = [
     name: 'xAxis',
     url: 'glue.x',
     label: 'x axis',
-    help: 'Plot against optimizer steps or gradient evaluations (a SAM-type step costs two).',
+    help: 'Plot against optimizer steps, gradient evaluations (a SAM-type step costs two) or each run’s own training time.',
     default: 'steps',
-    values: ['steps', 'gradEvals'],
-    labels: ['steps', 'gradient evaluations'],
+    values: ['steps', 'gradEvals', 'wallMs'],
+    labels: ['steps', 'gradient evaluations', 'training time'],
   },
 ] as const satisfies readonly Setting[];

@@ -552,17 +552,17 @@ export class GlueHandlers {
         });
       }
       const perStep = spec.config.rho > 0 ? 2 : 1;
-      const evaluate = async (step: number) => {
+      const evaluate = async (step: number, wallMs: number) => {
         if (!inp.devData || inp.dev.length === 0) return;
         const outputs = await run.ft.predict(inp.dev, Math.max(s.batch, 32));
         const metrics = metricsOf(inp.devData, outputs);
         if (metrics) {
-          const point = { step, gradEvals: step * perStep, seed: k, metrics };
+          const point = { step, gradEvals: step * perStep, seed: k, wallMs, metrics };
           curves.evals.push(point);
           post({ type: 'eval', run: i, point });
         }
       };
-      if (run.ft.t === 0) await evaluate(0);
+      if (run.ft.t === 0) await evaluate(0, 0);
       let wallMs = curves.steps.at(-1)?.wallMs ?? 0;
       while (run.ft.t < inp.schedule.steps) {
         await this.#d.yieldToEvents();
@@ -617,7 +617,7 @@ export class GlueHandlers {
         const e = (seen as Inspected | null)?.eta;
         if (e) post({ type: 'eta', run: i, eta: { step: rec.step, ...e } });
         if (step % s.evalEvery === 0 || step === inp.schedule.steps) {
-          await evaluate(step);
+          await evaluate(step, wallMs);
           await keep(step === inp.schedule.steps ? 'ok' : 'running');
         }
       }

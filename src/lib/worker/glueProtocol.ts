@@ -128,6 +128,8 @@ export interface GlueEval {
   gradEvals: number;
   /** which of the race's seeds */
   seed: number;
+  /** the run's training time before these weights (absent in curves kept before it was recorded) */
+  wallMs?: number;
   /** the task's metrics ×100, the first is the headline (glue.md §3) */
   metrics: Record<string, number>;
 }

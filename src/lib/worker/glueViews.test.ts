@@ -54,6 +54,8 @@ const dot64 = (a: Record<string, Float32Array>, b: Record<string, Float32Array>)
   return sum;
 };
 
+const second0 = (sent: FromGlue[]) => stepsOf(sent, 0).filter((s) => s.seed === 1)[1].wallMs;
+
 describe('GLUE worker: the views’ data', () => {
   it('‖δ‖, cos(s, g) and the sharpness follow independent computations', async () => {
     const { h, sent } = glueHarness();
@@ -165,8 +167,11 @@ describe('GLUE worker: the views’ data', () => {
       // another seed, other batches of 4 of the 6 rows: another loss
       expect(second[1].loss).not.toBe(stepsOf(sent, run)[1].loss);
     }
-    const evals = sent.flatMap((m) => (m.type === 'eval' && m.run === 0 ? [m.point.seed] : []));
-    expect(evals).toEqual([0, 0, 1, 1]);
+    const evals = sent.flatMap((m) => (m.type === 'eval' && m.run === 0 ? [m.point] : []));
+    expect(evals.map((e) => e.seed)).toEqual([0, 0, 1, 1]);
+    // an evaluation of x_t carries the run's training time before x_t: the last step's time
+    const seed0 = stepsOf(sent, 0).filter((s) => s.seed === 0);
+    expect(evals.map((e) => e.wallMs)).toEqual([0, seed0[1].wallMs, 0, second0(sent)]);
   }, 180_000);
 
   it('the speed-up experiment: lr ∝ √b, T at the target, capped otherwise', async () => {
