@@ -101,6 +101,8 @@ describe('lab link codec', () => {
       ['sam', 'paper', 0.3, 0.05],
       ['sgd', 'paper', 0.3, 0],
     ]);
+    // 140 steps: three seeds in about a minute on a CPU (recommended.ts)
+    expect(decodeLink('#v=3&page=lab').link.lab!.steps).toBe(140);
     expect(decodeLink('#page=lab').link.lab!.xAxis).toBe('gradEvals');
     expect(decodeLink('#v=3&page=lab&lab.x=steps').link.lab!.xAxis).toBe('steps');
   });
