@@ -152,8 +152,16 @@ export function proposeStep<P, N, B>(
 ): StepProposal<P, N, B> {
   const a = ascend(space, c, x, valueAndGrad);
   const next = update(space, c, x, state, a.g);
+  // the fields written out, not `...a`: the spread made the 2-D page's races about 70× slower
+  // in V8 (npm run bench, core: 158 ms against 2 ms for 8 × 1000 steps)
   return {
-    ...a,
+    loss: a.loss,
+    s: a.s,
+    lossPerturbed: a.lossPerturbed,
+    sNorm: a.sNorm,
+    delta: a.delta,
+    g: a.g,
+    gradEvals: a.gradEvals,
     x: next.x,
     state: next.state,
     eta: next.eta,
