@@ -96,11 +96,17 @@ export class ExplainerState {
   /** the link as the shell holds it now */
   link = $derived.by(() => this.#getLink());
 
-  land: Landscape = $derived(getLandscape(this.link.scene.problem) ?? LANDSCAPES[0]);
+  // The link's parts: a new link shares the parts a change left alone (the shell holds it as a
+  // plain value), so what reads only an unchanged part is not computed again.
+  #scene = $derived(this.link.scene);
+  #runList = $derived(this.link.runs);
+  #view = $derived(this.link.view);
+
+  land: Landscape = $derived(getLandscape(this.#scene.problem) ?? LANDSCAPES[0]);
 
   // A string key of what the race depends on: view-only changes (the anatomy phase while playing)
   // leave it equal, so the race is not recomputed for them.
-  #raceKey = $derived(JSON.stringify([this.link.scene, this.link.runs]));
+  #raceKey = $derived(JSON.stringify([this.#scene, this.#runList]));
 
   // The last race's results by what each depends on: a dragged knob of one run recomputes that
   // run alone, and the others keep their (identical) results.
@@ -111,7 +117,7 @@ export class ExplainerState {
   results: RaceResult[] = $derived.by(() => {
     void this.#raceKey;
     return untrack(() => {
-      const { scene, runs } = this.link;
+      const [scene, runs] = [this.#scene, this.#runList];
       const keys = runs.map((r) => JSON.stringify([this.land.id, scene, r.config]));
       const results = runs.map(
         (r, i) => this.#computed[keys[i]] ?? computeRace(this.land, scene, [r])[0],
@@ -133,12 +139,12 @@ export class ExplainerState {
   scale: HeightScale = $derived(heightScale(this.grid));
 
   /** the test view's shift u, seeded by the scene's seed (landscapes/testView.ts) */
-  shift: [number, number] = $derived(testShift(this.land, this.link.scene.seed));
+  shift: [number, number] = $derived(testShift(this.land, this.#scene.seed));
   /** the landscape moved by u */
   testLand: Landscape = $derived(shiftedLandscape(this.land, this.shift));
   /** the test view sampled like the map's grid, only while the map shows it */
   testGrid: FieldGrid | null = $derived(
-    this.link.view.testView ? evaluateGrid(this.testLand, this.grid.nx, this.grid.ny) : null,
+    this.#view.testView ? evaluateGrid(this.testLand, this.grid.nx, this.grid.ny) : null,
   );
   /** each run's end point on the training landscape and on the test view (null: no end point) */
   scores: (EndScore | null)[] = $derived(
@@ -150,9 +156,9 @@ export class ExplainerState {
   );
 
   /** where the race starts */
-  x0: [number, number] = $derived(this.link.scene.x0 ?? this.land.x0);
+  x0: [number, number] = $derived(this.#scene.x0 ?? this.land.x0);
 
-  anatomy: Anatomy | null = $derived(anatomyOf(this.results, this.link.view));
+  anatomy: Anatomy | null = $derived(anatomyOf(this.results, this.#view));
 
   /** the step player (not part of the link: a shared link opens paused) */
   playing = $state(false);

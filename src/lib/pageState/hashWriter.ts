@@ -27,7 +27,7 @@ export class HashWriter {
   constructor(write: (hash: string) => void, current: string, opts: HashWriterOptions = {}) {
     this.#write = write;
     this.#written = current;
-    this.#intervalMs = opts.intervalMs ?? 150;
+    this.#intervalMs = opts.intervalMs ?? 250;
     this.#now = opts.now ?? (() => performance.now());
   }
 
