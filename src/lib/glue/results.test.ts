@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adasamMinusAmsgrad, headline, resultRows } from './results';
+import { headline, resultRows } from './results';
+import { adasamGap, seedRows } from './seeds';
 
 describe('GLUE results table', () => {
   it('compares on the first metric of glue.md §3 for each task', () => {
@@ -26,8 +27,10 @@ describe('GLUE results table', () => {
       { run: 1, final: 81.5, best: 81.5, bestStep: 30 },
       { run: 2, final: null, best: null, bestStep: null },
     ]);
-    expect(adasamMinusAmsgrad(['adasam', 'amsgrad', 'sgd'], rows)).toBe(78 - 81.5);
-    expect(adasamMinusAmsgrad(['sam', 'amsgrad'], rows)).toBeNull();
-    expect(adasamMinusAmsgrad(['sgd', 'amsgrad', 'adasam'], rows)).toBeNull();
+    // one seed: AdaSAM − AMSGrad is the difference of the final values, null without both
+    const one = seedRows('MRPC', evals);
+    expect(adasamGap(['adasam', 'amsgrad', 'sgd'], one)?.mean).toBe(78 - 81.5);
+    expect(adasamGap(['sam', 'amsgrad'], one)).toBeNull();
+    expect(adasamGap(['sgd', 'amsgrad', 'adasam'], one)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The GLUE page's results table from the dev evaluations of a race (decisions.md "GLUE"): per run
  * the task's headline metric (the first of glue.md §3: MRPC F1, STS-B Pearson, MNLI matched …)
- * after the last step and at its best evaluation, and AdaSAM − AMSGrad on that metric.
+ * after the last step and at its best evaluation (AdaSAM − AMSGrad over seeds: seeds.ts).
  */
 import { DISTILROBERTA_DEV } from './reference';
 import { TASKS, type MetricName, type TaskName } from './tasks';
@@ -43,19 +43,6 @@ export function resultRows(task: TaskName, evals: readonly (readonly EvalPoint[]
     const best = values.reduce((a, b) => (b.v > a.v ? b : a));
     return { run, final: values[values.length - 1].v, best: best.v, bestStep: best.step };
   });
-}
-
-/** AdaSAM − AMSGrad on the final headline metric, when the race has one finished run of each. */
-export function adasamMinusAmsgrad(
-  families: readonly string[],
-  rows: readonly ResultRow[],
-): number | null {
-  const a = families.indexOf('adasam');
-  const b = families.indexOf('amsgrad');
-  if (a < 0 || b < 0) return null;
-  const x = rows[a]?.final;
-  const y = rows[b]?.final;
-  return x == null || y == null ? null : x - y;
 }
 
 export const referenceScore = (task: TaskName): number => DISTILROBERTA_DEV[task];
