@@ -214,6 +214,8 @@ export class GlueState {
     this.settings = settings;
     this.error = null;
     this.notices = [];
+    // the worker sends the new race's manifest once it has begun
+    this.checkpoint = null;
     this.prepared = null;
     this.progress = null;
     const known = (i: number) => (resume && i <= resume.run ? kept[i] : null);
@@ -325,6 +327,21 @@ export class GlueState {
         return;
       case 'checkpoint':
         this.checkpoint = m.manifest;
+        return;
+      case 'rewind':
+        this.steps = this.#set(
+          this.steps,
+          m.run,
+          (this.steps[m.run] ?? []).filter((r) => r.seed !== m.seed || r.step < m.step),
+        );
+        this.evals = this.#set(
+          this.evals,
+          m.run,
+          // a run started again from 0 scores step 0 again
+          (this.evals[m.run] ?? []).filter(
+            (e) => e.seed !== m.seed || e.step < m.step || (e.step === m.step && m.step > 0),
+          ),
+        );
         return;
       case 'notice':
         this.notices = [...this.notices, m.message];

@@ -19,8 +19,21 @@ const handlers = new GlueHandlers({
 });
 
 scope.onmessage = (e) => {
+  if (import.meta.env.MODE === 'test' && (e.data as { type: string }).type === 'test-lose-device')
+    return void loseDevice();
   void handlers.handle(e.data);
 };
+
+/**
+ * Test build only (decisions.md: hooks never in production; MODE is replaced at build time, so
+ * the production bundle drops this): destroys the WebGPU device under a running race, as a
+ * driver crash or a GPU reset would.
+ */
+async function loseDevice(): Promise<void> {
+  const tf = await import('@tensorflow/tfjs');
+  const backend = tf.getBackend() === 'webgpu' ? tf.backend() : null;
+  (backend as unknown as { device?: { destroy(): void } } | null)?.device?.destroy();
+}
 
 scope.addEventListener('unhandledrejection', (e) => {
   const reason = e.reason instanceof Error ? e.reason.message : String(e.reason);

@@ -26,8 +26,9 @@ import { createRun, type Run, type RunInputs } from '../tf/glue/run';
 import { speedupExperiment } from '../tf/glue/speedup';
 import { groupsOf } from '../tf/model/model';
 import type { EncodedExample } from '../tf/roberta/batch';
-import type { BackendPreference } from '../lab/types';
+import type { BackendName, BackendPreference } from '../lab/types';
 import { CheckpointStore, CURVES_KEY, curvesOf, type RunCurves } from './glueCheckpoints';
+import { GPU_BACKENDS, isOutOfMemory, memoryAdvice } from './glueFailure';
 import { TokenCache, tokenCacheKey } from './tokenCache';
 import type {
   DataSummary,
@@ -126,6 +127,9 @@ export class GlueHandlers {
   #stop = false;
   #wake: (() => void) | null = null;
   readonly #tokens = new TokenCache<Encoded>();
+  #backend: BackendName | null = null;
+  /** the backends that failed in this worker (a lost device does not come back) */
+  readonly #failed: BackendName[] = [];
 
   constructor(deps: GlueDeps) {
     this.#d = {
@@ -257,12 +261,13 @@ export class GlueHandlers {
     }
     let choice: BackendChoice;
     try {
-      choice = await this.#d.pickBackend(s.backend, {});
+      choice = await this.#d.pickBackend(s.backend, { exclude: this.#failed });
     } catch (e) {
       this.#d.post({ type: 'error', phase: 'backend', message: messageOf(e) });
       this.#setState('idle');
       return null;
     }
+    this.#backend = choice.name;
     this.#d.post({
       type: 'backend',
       name: choice.name,
@@ -299,12 +304,24 @@ export class GlueHandlers {
     for (let k = 0; k < s.seeds && !stopped; k++)
       for (let i = k === 0 ? first : 0; i < s.runs.length && !stopped; i++) {
         const opening = k === 0 && i === first;
-        try {
-          stopped = await this.#race(i, k, s, task, inputs, opening, opening ? resume : undefined);
-        } catch (e) {
-          this.#d.post({ type: 'run', run: i, seed: k, status: 'stopped', message: messageOf(e) });
-          this.#d.post({ type: 'error', phase: 'train', message: messageOf(e) });
-          stopped = true;
+        let from = opening ? resume : undefined;
+        for (;;) {
+          try {
+            stopped = await this.#race(i, k, s, task, inputs, opening, from);
+            break;
+          } catch (e) {
+            const next = await this.#fallBack(i, k, s, e);
+            if (next === false) {
+              const message = isOutOfMemory(messageOf(e))
+                ? memoryAdvice(this.#backend ?? 'wasm', messageOf(e), s)
+                : messageOf(e);
+              this.#d.post({ type: 'run', run: i, seed: k, status: 'stopped', message });
+              this.#d.post({ type: 'error', phase: 'train', message });
+              stopped = true;
+              break;
+            }
+            from = next ?? undefined;
+          }
         }
       }
     this.#setState(stopped ? 'stopped' : 'done');
@@ -451,6 +468,58 @@ export class GlueHandlers {
     };
   }
 
+  /**
+   * After run i failed: on a GPU backend (a lost device, or a step that threw there) move to wasm
+   * and go on from the run's last kept checkpoint (null: from its start); false when the failure
+   * is not the device's (bad input, too little memory, or already on wasm/cpu) or no backend is
+   * left.
+   */
+  async #fallBack(
+    i: number,
+    k: number,
+    s: GlueRaceSettings,
+    e: unknown,
+  ): Promise<ResumeFrom | null | false> {
+    const from = this.#backend;
+    // too little memory is the run's size, not the device: the levers are the user's (memoryAdvice)
+    if (!from || !GPU_BACKENDS.includes(from) || e instanceof GlueInputError) return false;
+    if (isOutOfMemory(messageOf(e))) return false;
+    this.#failed.push(from);
+    let choice: BackendChoice;
+    try {
+      choice = await this.#d.pickBackend('wasm', { exclude: this.#failed });
+    } catch {
+      return false;
+    }
+    this.#backend = choice.name;
+    this.#d.post({
+      type: 'backend',
+      name: choice.name,
+      reason: `${choice.name}, because ${from} failed during the race`,
+      fallbacks: [`${from}: ${messageOf(e)}`, ...choice.fallbacks],
+    });
+    const manifest = await this.#d.checkpoints?.manifest().catch(() => null);
+    // checkpoints are kept for the first seed only
+    const kept = k === 0 && manifest && JSON.stringify(manifest.settings) === JSON.stringify(s);
+    const entry = kept ? manifest.runs[i] : null;
+    const files = entry ? await this.#d.checkpoints!.files(i).catch(() => null) : null;
+    const step = files && entry ? entry.step : 0;
+    this.#d.post({
+      type: 'notice',
+      message:
+        `${from} failed during ${s.runs[i].label} (${messageOf(e)}): the race goes on on ` +
+        `${choice.name} from ${step > 0 ? `the checkpoint at step ${step}` : 'the start of the run (no checkpoint kept yet)'}.`,
+    });
+    this.#d.post({ type: 'rewind', run: i, seed: k, step });
+    return files && entry
+      ? {
+          run: i,
+          weights: { name: entry.weights, blob: files.weights },
+          state: { name: entry.state, blob: files.state },
+        }
+      : null;
+  }
+
   /** A new race forgets the kept checkpoints; a resumed one keeps those of its other runs. */
   async #beginCheckpoints(s: GlueRaceSettings, resuming: boolean): Promise<void> {
     const store = this.#d.checkpoints;
@@ -458,6 +527,8 @@ export class GlueHandlers {
     try {
       const kept = resuming ? await store.manifest() : null;
       if (!kept || JSON.stringify(kept.settings) !== JSON.stringify(s)) await store.begin(s);
+      const manifest = await store.manifest();
+      if (manifest) this.#d.post({ type: 'checkpoint', manifest });
     } catch (e) {
       this.#d.post({ type: 'notice', message: `checkpoints cannot be kept: ${messageOf(e)}` });
     }

@@ -170,6 +170,8 @@ export type FromGlue =
   | { type: 'eval'; run: number; point: GlueEval }
   /** a checkpoint was kept (glueCheckpoints.ts): the race's manifest as it now stands */
   | { type: 'checkpoint'; manifest: RaceManifest }
+  /** run `run` on seed `seed` goes on from the weights after `step` steps: what came after is dropped */
+  | { type: 'rewind'; run: number; seed: number; step: number }
   /** something the page should say that stops nothing (a fallback, a checkpoint not kept) */
   | { type: 'notice'; message: string }
   | { type: 'eta'; run: number; eta: GlueEta }

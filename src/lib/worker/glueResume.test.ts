@@ -173,6 +173,27 @@ describe('GLUE checkpoints in the worker', () => {
     expect(lossesOf(other.sent, 0)).toEqual([]);
   }, 120_000);
 
+  it('a diverged run stops with its last good weights, kept as its checkpoint', async () => {
+    const mem = memoryDir();
+    const store = new CheckpointStore(async () => mem.dir);
+    const { h, sent } = harness(store);
+    // γ = 1e30: the first update makes the weights huge, the next loss is not finite
+    const runs = [{ label: 'SGD', config: recipe('sgd', 'paper', { lr: 1e30 }) }];
+    await h.handle({ type: 'start', files: tinyFiles(), settings: race({ runs, evalEvery: 100 }) });
+    const status = sent.find((m) => m.type === 'run' && m.status === 'diverged');
+    expect(status?.type === 'run' && status.message).toMatch(/last good weights/);
+    const taken = lossesOf(sent, 0).length;
+    expect(taken).toBeLessThan(N);
+    const kept = (await store.manifest())!.runs[0]!;
+    expect(kept).toMatchObject({ status: 'diverged', step: taken });
+    // the kept weights are finite: the rejected step committed nothing
+    const weights = await openSafetensors(
+      blobSource((await store.files(0))!.weights, 'model.safetensors'),
+    );
+    for (const name of weights.tensors.keys())
+      expect((await weights.read(name)).every(Number.isFinite), name).toBe(true);
+  }, 120_000);
+
   it('a second race of the same files and settings takes its token ids from the cache', async () => {
     const { h, sent } = harness(new CheckpointStore(async () => memoryDir().dir));
     const progress = () => sent.filter((m) => m.type === 'progress').map((m) => m.phase);
