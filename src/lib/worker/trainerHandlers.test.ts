@@ -239,6 +239,21 @@ describe('TrainerHandlers', () => {
     expect(checkLabSettings(settings({ batch: 0, runs: [] }))).toHaveLength(2);
   });
 
+  it('a start sent while a second init is still building trains the race of the last init', async () => {
+    // the page sends init(A); a lesson link changes the settings, so init(B); A's ready makes it
+    // send start before B is built
+    const { h, of, posted } = harness();
+    const first = h.handle({ type: 'init', settings: settings({ steps: 2 }) });
+    const second = h.handle({ type: 'init', settings: settings({ steps: 4 }) });
+    await posted((m) => m.type === 'ready');
+    await h.handle({ type: 'start' });
+    await Promise.all([first, second]);
+    expect(of('error')).toEqual([]);
+    expect(of('ready')).toHaveLength(2);
+    expect(h.race!.runs.map((r) => r.step)).toEqual([4, 4]);
+    await h.handle({ type: 'dispose' });
+  });
+
   it('reports a diverging run and keeps training the others', async () => {
     const { h, of } = harness();
     await h.handle({

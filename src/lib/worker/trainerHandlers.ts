@@ -238,6 +238,9 @@ export class TrainerHandlers {
   // ─── training loop ─────────────────────────────────────────────────────────────────────────
 
   async #start(fromScratch: boolean): Promise<void> {
+    // An init sent just before may still be building (the page can send init(A), init(B) and,
+    // on A's ready, start): start after it, on the race the last init asked for.
+    if (!this.#looping) await this.#exclusive(async () => undefined);
     if (!this.#race || !this.#settings)
       return this.#error('train', 'nothing to train: send init first', true);
     if (this.#looping) {
