@@ -20,6 +20,7 @@ import {
 } from '../glue/hubSets';
 import { GLUE_DATASET } from '../glue/hub';
 import { TASKS, type TaskName } from '../glue/tasks';
+import { browserTokenStore, type TokenEntry, type TokenStore } from '../worker/tokenStore';
 
 export type HubFetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -39,6 +40,8 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 
 export class HubState {
   entries = $state.raw<CacheEntry[]>([]);
+  /** the token ids the GLUE worker kept (tokenStore.ts), newest first */
+  tokens = $state.raw<TokenEntry[]>([]);
   storage = $state.raw<StorageFigures | null>(null);
   job = $state.raw<HubJob | null>(null);
   error = $state<string | null>(null);
@@ -48,6 +51,7 @@ export class HubState {
   readonly #cache: HubCache | null;
   readonly #fetch: HubFetch;
   readonly #estimate: () => Promise<StorageFigures | null>;
+  readonly #tokens: TokenStore | null;
   #abort: AbortController | null = null;
 
   /** `cache` null: this browser has no OPFS (the panel says so and offers nothing). */
@@ -55,10 +59,12 @@ export class HubState {
     cache: HubCache | null,
     fetchFn: HubFetch,
     estimate: () => Promise<StorageFigures | null> = async () => null,
+    tokens: TokenStore | null = null,
   ) {
     this.#cache = cache;
     this.#fetch = fetchFn;
     this.#estimate = estimate;
+    this.#tokens = tokens;
   }
 
   get available(): boolean {
@@ -74,6 +80,7 @@ export class HubState {
     if (!this.#cache) return;
     try {
       this.entries = await this.#cache.list();
+      this.tokens = (await this.#tokens?.list()) ?? [];
       this.storage = await this.#estimate();
     } catch (e) {
       this.error = `The browser's storage could not be read: ${String(e)}`;
@@ -112,6 +119,17 @@ export class HubState {
   async remove(key: CacheKey): Promise<void> {
     if (!this.#cache || this.busy) return;
     await this.#cache.remove(key);
+    await this.refresh();
+  }
+
+  /** Deletes one entry of the token cache (the worker tokenizes those rows again when needed). */
+  async removeTokens(name: string): Promise<void> {
+    if (!this.#tokens) return;
+    try {
+      await this.#tokens.remove(name);
+    } catch (e) {
+      this.error = `The token cache entry could not be deleted: ${String(e)}`;
+    }
     await this.refresh();
   }
 
@@ -189,8 +207,13 @@ export function browserHubState(): HubState {
     : null;
   const hubFetch: HubFetch = (url, init) =>
     fetch(url, { ...init, mode: 'cors', credentials: 'omit', referrerPolicy: 'no-referrer' });
-  return new HubState(cache, hubFetch, async () => {
-    const e = await storage.estimate();
-    return e.usage != null && e.quota != null ? { usage: e.usage, quota: e.quota } : null;
-  });
+  return new HubState(
+    cache,
+    hubFetch,
+    async () => {
+      const e = await storage.estimate();
+      return e.usage != null && e.quota != null ? { usage: e.usage, quota: e.quota } : null;
+    },
+    opfs ? browserTokenStore() : null,
+  );
 }

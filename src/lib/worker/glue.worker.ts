@@ -6,6 +6,7 @@
 import { browserCheckpointStore } from './glueCheckpoints';
 import { GlueHandlers } from './glueHandlers';
 import type { FromGlue, ToGlue } from './glueProtocol';
+import { browserTokenStore } from './tokenStore';
 
 const scope = self as unknown as {
   postMessage(msg: FromGlue): void;
@@ -16,6 +17,7 @@ const scope = self as unknown as {
 const handlers = new GlueHandlers({
   post: (msg) => scope.postMessage(msg),
   checkpoints: browserCheckpointStore(),
+  tokens: browserTokenStore(),
 });
 
 scope.onmessage = (e) => {

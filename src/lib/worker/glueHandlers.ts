@@ -29,7 +29,9 @@ import type { EncodedExample } from '../tf/roberta/batch';
 import type { BackendName, BackendPreference } from '../lab/types';
 import { CheckpointStore, CURVES_KEY, curvesOf, type RunCurves } from './glueCheckpoints';
 import { GPU_BACKENDS, isOutOfMemory, memoryAdvice } from './glueFailure';
-import { TokenCache, tokenCacheKey } from './tokenCache';
+import { bytesOf, TokenCache, tokenKeyOf, tokenSourceOf } from './tokenCache';
+import { canonicalJson, entryName, type TokenKey, type TokenRows } from './tokenFormat';
+import type { TokenStore } from './tokenStore';
 import type {
   DataSummary,
   FileProblem,
@@ -53,6 +55,8 @@ export interface GlueDeps {
   yieldToEvents?: () => Promise<void>;
   /** where checkpoints are kept (the browser's OPFS folder; memory in Node tests); null: none */
   checkpoints?: CheckpointStore | null;
+  /** where token ids are kept across reloads (OPFS; memory in Node tests); null: memory only */
+  tokens?: TokenStore | null;
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -88,8 +92,8 @@ async function openTokenizer(files: GlueFiles): Promise<GlueTokenizer> {
   );
 }
 
-async function readData(file: NamedBlob, task: TaskSpec): Promise<GlueData> {
-  return readTaskFile(task, new Uint8Array(await file.blob.arrayBuffer()), file.name);
+async function readData(file: NamedBlob, task: TaskSpec, bytes?: Uint8Array): Promise<GlueData> {
+  return readTaskFile(task, bytes ?? (await bytesOf(file)), file.name);
 }
 
 const summaryOf = (d: GlueData): DataSummary => ({
@@ -100,10 +104,7 @@ const summaryOf = (d: GlueData): DataSummary => ({
 });
 
 /** The encoded rows of a race, as the token cache keeps them. */
-interface Encoded {
-  train: EncodedExample[];
-  dev: EncodedExample[];
-}
+type Encoded = TokenRows;
 
 /** What every run of a race shares: the opened files and the encoded rows. */
 interface Prepared {
@@ -137,6 +138,7 @@ export class GlueHandlers {
       pickBackend: deps.pickBackend ?? pickBackend,
       yieldToEvents: deps.yieldToEvents ?? (() => new Promise((r) => setTimeout(r, 0))),
       checkpoints: deps.checkpoints ?? null,
+      tokens: deps.tokens ?? null,
     };
   }
 
@@ -419,20 +421,27 @@ export class GlueHandlers {
     const config = await openConfig(files);
     const weights = await openWeights(files);
     const trainFile = need(files.train, 'the training file');
-    const trainData = await readData(trainFile, task);
+    const bytes = {
+      train: await bytesOf(trainFile),
+      dev: files.dev ? await bytesOf(files.dev) : null,
+    };
+    const trainData = await readData(trainFile, task, bytes.train);
     if (trainData.labelled < trainData.examples.length)
       throw new GlueInputError(
         `${trainFile.name}: has rows without labels (a test split?): they cannot be trained on`,
       );
-    const devData = files.dev ? await readData(files.dev, task) : null;
+    const devData = files.dev && bytes.dev ? await readData(files.dev, task, bytes.dev) : null;
     const trainRows = firstRows(trainData, s.maxTrain);
     const devRows = devData ? firstRows(devData, s.maxDev) : null;
     const total = trainRows.examples.length + (devRows?.examples.length ?? 0);
-    const key = tokenCacheKey(files, s);
-    const cached = this.#tokens.get(key);
+    const key = await tokenKeyOf(files, s, bytes);
+    const memoryKey = canonicalJson(key);
+    const cached =
+      this.#tokens.get(memoryKey) ?? (await this.#storedTokens(key, trainRows, devRows));
     let encoded: Encoded;
     if (cached) {
       encoded = cached;
+      this.#tokens.set(memoryKey, cached);
       this.#d.post({ type: 'progress', phase: 'tokenized (from cache)', done: total, total });
     } else {
       const tokenizer = await openTokenizer(files);
@@ -444,7 +453,8 @@ export class GlueHandlers {
         : [];
       progress(total);
       encoded = { train, dev };
-      this.#tokens.set(key, encoded);
+      this.#tokens.set(memoryKey, encoded);
+      await this.#keepTokens(key, files, encoded);
     }
     const { train, dev } = encoded;
     const order = { rows: train.length, batch: s.batch, shuffle: true, seed: s.seed };
@@ -464,8 +474,53 @@ export class GlueHandlers {
       schedule,
       trainTotal: trainData.examples.length,
       devTotal: devData?.examples.length ?? 0,
-      fromCache: cached !== undefined,
+      fromCache: cached != null,
     };
+  }
+
+  /**
+   * The rows kept on disk under `key`, when the entry is whole and its labels are the data's (a
+   * last check that it belongs to these rows); a rejected entry is said once and made again.
+   */
+  async #storedTokens(
+    key: TokenKey,
+    train: GlueData,
+    dev: GlueData | null,
+  ): Promise<Encoded | null> {
+    const store = this.#d.tokens;
+    if (!store) return null;
+    let problem: string | null;
+    try {
+      const got = await store.get(key);
+      if (got.found) {
+        const same = (rows: EncodedExample[], data: GlueData | null) =>
+          rows.length === (data?.examples.length ?? 0) &&
+          rows.every((r, i) => Object.is(r.label, data!.examples[i].label));
+        if (same(got.found.train, train) && same(got.found.dev, dev)) return got.found;
+        problem = 'its labels are not those of the data';
+        await store.remove(await entryName(key));
+      } else problem = got.problem;
+    } catch (e) {
+      problem = messageOf(e);
+    }
+    if (problem)
+      this.#d.post({
+        type: 'notice',
+        message: `the token ids kept in this browser for these files were not used (${problem}): tokenizing again`,
+      });
+    return null;
+  }
+
+  /** Keeps the rows on disk for the next visit; a failure (a full disk) only says so. */
+  async #keepTokens(key: TokenKey, files: GlueFiles, rows: Encoded): Promise<void> {
+    try {
+      await this.#d.tokens?.put(key, tokenSourceOf(files), rows);
+    } catch (e) {
+      this.#d.post({
+        type: 'notice',
+        message: `the token ids were not kept for the next visit: ${messageOf(e)}`,
+      });
+    }
   }
 
   /**

@@ -5,7 +5,8 @@
  * position, the dropout masks and the schedule step all have to continue); the kept weights file
  * reads back with the library's reader under Hugging Face names and the full vocabulary; a state
  * file of another run is refused with its reason; a second race of the same files takes its
- * token ids from the cache.
+ * token ids from the cache, and so does a new worker (a reload) through the token store, which
+ * rebuilds an entry that fails its checks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blobSource } from '../glue/bytes';
@@ -17,6 +18,7 @@ import { fixtureBytes } from '../testing/roberta';
 import { useWasm } from '../tf/roberta/tinyModel';
 import { WORD } from '../tf/roberta/shape';
 import { CheckpointStore, curvesOf } from './glueCheckpoints';
+import { TokenStore } from './tokenStore';
 import { GlueHandlers } from './glueHandlers';
 import type { FromGlue, GlueFiles, GlueRaceSettings, NamedBlob, ResumeFrom } from './glueProtocol';
 
@@ -55,13 +57,14 @@ const race = (over: Partial<GlueRaceSettings> = {}): GlueRaceSettings => ({
 });
 
 /** Handlers on an in-memory store; `stopBefore`: stop when run 0 is about to take that step. */
-function harness(store: CheckpointStore, stopBefore?: number) {
+function harness(store: CheckpointStore, stopBefore?: number, tokens: TokenStore | null = null) {
   const sent: FromGlue[] = [];
   let yields = 0;
   const h: GlueHandlers = new GlueHandlers({
     post: (m) => sent.push(m),
     pickBackend: async () => ({ name: 'wasm', reason: 'test', fallbacks: [] }),
     checkpoints: store,
+    tokens,
     // one yield before each step of the loop: the (k+1)-th comes after k steps of the first run
     yieldToEvents: async () => {
       if (stopBefore !== undefined && ++yields === stopBefore + 1) await h.handle({ type: 'stop' });
@@ -223,5 +226,41 @@ describe('GLUE checkpoints in the worker', () => {
     });
     expect(progress()).toContain('tokenizing');
     expect(prepared()).toEqual([false]);
+  }, 120_000);
+
+  it('a new worker (a reload) takes the token ids from the store; a corrupt entry is rebuilt', async () => {
+    const disk = memoryDir();
+    const tokens = new TokenStore(async () => disk.dir);
+    const settings = race({ steps: 1, runs: race().runs.slice(1) });
+    const session = async () => {
+      const kept = memoryDir().dir;
+      const { h, sent } = harness(new CheckpointStore(async () => kept), undefined, tokens);
+      await h.handle({ type: 'start', files: tinyFiles(), settings });
+      return {
+        phases: sent.filter((m) => m.type === 'progress').map((m) => m.phase),
+        prepared: sent.flatMap((m) => (m.type === 'prepared' ? [m.fromCache] : [])),
+        notices: sent.flatMap((m) => (m.type === 'notice' ? [m.message] : [])),
+        losses: lossesOf(sent, 0).map((r) => r.loss),
+      };
+    };
+    const first = await session();
+    expect(first.phases).toContain('tokenizing');
+    expect(first.prepared).toEqual([false]);
+    expect(disk.files.size).toBe(1);
+    // a new worker, the same files read again from "disk": no tokenizing, the same loss
+    const second = await session();
+    expect(second.phases).toEqual(['tokenized (from cache)']);
+    expect(second.prepared).toEqual([true]);
+    expect(second.losses).toEqual(first.losses);
+    // an entry cut short (a disk fault): said once, tokenized again, and kept whole again
+    const [name, bytes] = [...disk.files][0];
+    disk.files.set(name, bytes.subarray(0, bytes.length - 4));
+    const third = await session();
+    expect(third.phases).toContain('tokenizing');
+    expect(third.notices).toEqual([
+      expect.stringMatching(/^the token ids kept in this browser .* not used \(it holds \d+ bytes/),
+    ]);
+    expect(third.losses).toEqual(first.losses);
+    expect(disk.files.get(name)?.length).toBe(bytes.length);
   }, 120_000);
 });

@@ -1,49 +1,67 @@
 /**
- * The worker's cache of tokenized data (issue 9, item 2: tokenization cached per model and task).
- * The key names everything the encoded rows depend on: the task, the maximum length, the caps on
- * rows, and the identity of the tokenizer's and the data's files. A file's identity is its name,
- * the name of the stored file behind it (a Hub download's OPFS name carries the repository and
- * commit), its size and its modification time, so another revision, an edited file or another
- * file of the same name makes another key. Only a few encodings are kept (least recently used
- * first out): each holds every row's token ids.
+ * The key of tokenized data (issue 9, item 2: tokenization cached per model and task). It names
+ * everything the encoded rows depend on: the task, the maximum length, the caps on rows, the
+ * encoding's version, and the tokenizer's and the data's files by the SHA-256 of their bytes, so
+ * the same files chosen again after a reload (from disk or the Hub cache) find their rows, and an
+ * edited file, another revision or another tokenizer makes another key. The model's weights and
+ * config do not change the ids (the pruned vocabulary is made later, per run), so a model that
+ * shares its tokenizer shares the entry.
+ *
+ * The worker keeps the last few encodings in memory (TokenCache) and every one on disk
+ * (tokenStore.ts), under the same key.
  */
+import { parseCacheName } from '../glue/hubCache';
 import type { GlueFiles, GlueRaceSettings, NamedBlob } from './glueProtocol';
+import { sha256, type TokenKey, type TokenSource } from './tokenFormat';
 
-export interface FileIdentity {
-  name: string;
-  /** the Blob's own name (a File's, e.g. the OPFS entry of a Hub download), '' for a bare Blob */
-  stored: string;
-  size: number;
-  modified: number;
-}
-
-export function identityOf(f: NamedBlob | null): FileIdentity | null {
-  if (!f) return null;
-  const file = f.blob as Partial<File>;
-  return {
-    name: f.name,
-    stored: file.name ?? '',
-    size: f.blob.size,
-    modified: file.lastModified ?? 0,
-  };
-}
+/** Bump when tokenization or the framing of rows changes (glue/encode.ts), so old entries miss. */
+export const ENCODING_VERSION = 1;
 
 type KeySettings = Pick<GlueRaceSettings, 'task' | 'maxLen' | 'maxTrain' | 'maxDev'>;
 
-/** The cache key of the encoded training and dev rows of these files under these settings. */
-export function tokenCacheKey(files: GlueFiles, s: KeySettings): string {
+export const bytesOf = async (f: NamedBlob): Promise<Uint8Array> =>
+  new Uint8Array(await f.blob.arrayBuffer());
+
+/**
+ * The key of the rows of these files under these settings; `data`: the training and dev files'
+ * bytes when the caller has read them already (they are hashed, not read again).
+ */
+export async function tokenKeyOf(
+  files: GlueFiles,
+  s: KeySettings,
+  data: { train: Uint8Array; dev: Uint8Array | null },
+): Promise<TokenKey> {
+  const hash = async (f: NamedBlob | null) => (f ? sha256(await bytesOf(f)) : 'none');
   const tokenizer = files.tokenizer
-    ? { json: identityOf(files.tokenizer) }
-    : { vocab: identityOf(files.vocab), merges: identityOf(files.merges) };
-  return JSON.stringify({
+    ? `json:${await hash(files.tokenizer)}`
+    : `vocab:${await hash(files.vocab)}+merges:${await hash(files.merges)}`;
+  return {
+    encoding: ENCODING_VERSION,
     task: s.task,
     maxLen: s.maxLen,
     maxTrain: s.maxTrain,
     maxDev: s.maxDev,
     tokenizer,
-    train: identityOf(files.train),
-    dev: identityOf(files.dev),
-  });
+    train: await sha256(data.train),
+    dev: data.dev ? await sha256(data.dev) : null,
+  };
+}
+
+/**
+ * What the cache panel shows of an entry: the Hub repository and commit when the tokenizer is a
+ * Hub download (its OPFS name says so, hubCache.ts), and the files' names.
+ */
+export function tokenSourceOf(files: GlueFiles): TokenSource {
+  const tok = files.tokenizer ?? files.vocab;
+  const stored = (tok?.blob as Partial<File> | undefined)?.name ?? '';
+  const hub = parseCacheName(stored);
+  return {
+    model: hub?.repo ?? null,
+    revision: hub?.revision ?? null,
+    tokenizer: files.tokenizer?.name ?? [files.vocab?.name, files.merges?.name].join(' + '),
+    train: files.train?.name ?? '',
+    dev: files.dev?.name ?? null,
+  };
 }
 
 /** A small least-recently-used map. */
