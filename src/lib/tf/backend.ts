@@ -19,7 +19,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendPreference } from '../lab/types';
 import { shareWasmIdentity } from './wasmIdentity';
-import { registerWasmUpdate } from './wasmUpdate';
 
 export interface BackendChoice {
   name: BackendName;
@@ -85,7 +84,6 @@ async function register(name: BackendName, o: PickOptions): Promise<void> {
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     shareWasmIdentity();
-    registerWasmUpdate();
     if (o.nodeWasmDir) wasm.setWasmPaths(o.nodeWasmDir);
     else {
       wasm.setWasmPaths({

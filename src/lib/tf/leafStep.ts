@@ -1,5 +1,6 @@
 /**
- * TensorOptimizer's op path (every backend but fused WebGPU), written so that a large model holds
+ * TensorOptimizer's op path (webgl, and every backend with `fused: false`: the reference for the
+ * fused WebGPU programs and the host step on cpu and wasm), written so that a large model holds
  * few parameter-sized tensors at once. The values are those of lib/optim's ascend and update
  * over tensorSpace, bit for bit: the same operations on the same operands, only grouped by
  * parameter tensor and freed as soon as nothing needs them.
@@ -9,8 +10,7 @@
  *   ascent              s shrinks as x + δ grows, tensor by tensor (δ is a temporary)
  *   second pass         x + δ and g (s and δ only when the caller keeps them)
  *   update              g, freed tensor by tensor as each one is committed; the update's
- *                       temporaries exist for one piece of one tensor (UPDATE_PIECE elements),
- *                       or, on wasm, none: the one-pass kernel of ./wasmUpdate
+ *                       temporaries exist for one piece of one tensor (UPDATE_PIECE elements)
  * The old code held s, δ, x + δ and every leaf's s² through the second pass, then s, δ, g and the
  * new x, m, v, v̂ and η of every tensor until the finiteness flag was read.
  */
@@ -19,7 +19,6 @@ import type { OptimizerConfig } from '../optim/config';
 import { ascentDelta, ascentDirection } from '../optim/perturb';
 import { stepFinite, update, type OptState, type ValueAndGrad } from '../optim/step';
 import { leafwiseNorm, tensorSpace, type TensorMap } from './tensorSpace';
-import { wasmUpdate } from './wasmUpdate';
 
 /** Spec §4.1–4.3 as the op path computes it; `finite` covers loss, s and g (0-d bool). */
 export interface LeafAscent {
@@ -193,21 +192,14 @@ function pieces(shape: number[]): ((t: tf.Tensor) => tf.Tensor)[] {
 
 /**
  * Whether the update of one parameter tensor gives finite m, v, v̂ and x_{t+1} (stepFinite), as a
- * 0-d bool tensor; nothing is kept. For a step whose sums did not rule out overflow. `onePass`:
- * by the wasm kernel (./wasmUpdate, the op path's bits), the whole tensor at once.
+ * 0-d bool tensor; nothing is kept. For a step whose sums did not rule out overflow.
  */
 export function leafUpdateFinite(
   c: OptimizerConfig,
   k: number,
   l: LeafState,
   g: tf.Tensor,
-  onePass: boolean,
 ): tf.Scalar {
-  if (onePass) {
-    const r = wasmUpdate(c, k + 1, { ...l, g, s: null }, false);
-    tf.dispose([r.x, r.m, r.v, r.vHat].filter((t): t is tf.Tensor => t !== null));
-    return r.ok as tf.Scalar;
-  }
   const flags = pieces(l.x.shape).map((cut) =>
     tf.tidy(() => {
       const p = updatePiece(c, k, l, g, cut);
@@ -222,7 +214,7 @@ export function leafUpdateFinite(
 
 /**
  * Computes and commits the update of one parameter tensor (spec §4.4–4.7) into its variables,
- * piece by piece (or with the one-pass wasm kernel); returns η_t when asked for (adaptive runs), else null. The caller has shown
+ * piece by piece; returns η_t when asked for (adaptive runs), else null. The caller has shown
  * the result finite. k is the state's step count before this step. With `freeG`, g is freed as
  * soon as the new values are made, before they are joined.
  */
@@ -231,19 +223,9 @@ export function commitLeaf(
   k: number,
   l: LeafState,
   g: tf.Tensor,
-  opts: { withEta: boolean; freeG: boolean; onePass: boolean },
+  opts: { withEta: boolean; freeG: boolean },
 ): tf.Tensor | null {
   const { withEta } = opts;
-  if (opts.onePass) {
-    // the wasm kernel makes the new values of the whole tensor with no temporaries
-    const r = wasmUpdate(c, k + 1, { ...l, g, s: null }, withEta);
-    if (opts.freeG) g.dispose();
-    r.ok.dispose();
-    const fresh = [r.x, r.m, r.v, r.vHat];
-    [l.x, l.m, l.v, l.vHat].forEach((variable, i) => variable?.assign(fresh[i]!));
-    tf.dispose(fresh.filter((t): t is tf.Tensor => t !== null));
-    return r.eta;
-  }
   const parts = pieces(l.x.shape);
   const out = parts.map((cut) =>
     tf.tidy(() => {

@@ -7,13 +7,14 @@
  * variables are never moved to the perturbed point, so there is nothing to restore and nothing
  * is undone by subtracting δ); one readback of the scalars and of the finiteness of loss, s and
  * g; then the element-wise update, committed by assign (spec §7.5: a non-finite step commits
- * nothing). On every backend but WebGPU the op path of leafStep.ts runs it one parameter tensor
- * at a time and frees each step tensor as soon as it is used: sums of |g|, |m|, |x| and |v| show
- * the update cannot overflow (optim/overflow.ts), so each tensor is committed as soon as its
- * update is made; a step they do not clear is checked in full first. On WebGPU the ascent and
- * the update run the fused programs of ./fused, and every tensor's update is held until the
- * flag is read; on wasm each tensor's update is one pass over the heap (./wasmUpdate, the op
- * path's bits). The op path is their reference.
+ * nothing). The op path of leafStep.ts runs it one parameter tensor at a time and frees each
+ * step tensor as soon as it is used: sums of |g|, |m|, |x| and |v| show the update cannot
+ * overflow (optim/overflow.ts), so each tensor is committed as soon as its update is made; a step
+ * they do not clear is checked in full first. On cpu and wasm the host step of ./host does the
+ * same work as loops over the tensors' own arrays (no kernels besides the two gradient passes,
+ * the op path's bits). On WebGPU the ascent and the update run the fused programs of ./fused,
+ * and every tensor's update is held until the flag is read. The op path (`fused: false`; webgl
+ * always) is their reference.
  *
  * @example
  *   const opt = new TensorOptimizer(resolveConfig({ lr: 0.05, rho: 0.05 }), { w: tf.zeros([3]) });
@@ -37,9 +38,10 @@ import {
 } from './fused/fusedStep';
 import type { UpdateSlot } from './fused/programs';
 import { commitLeaf, leafAscend, leafUpdateFinite, updateSums, type LeafState } from './leafStep';
+import { hostArrays, type HostArrays } from './host/hostArrays';
+import { hostAscend, hostCommit, hostUpdateFinite } from './host/hostStep';
 import { mapValueAndGrad, type LossFn } from './maps';
 import { tensorSpace, tensorsOf, type TensorMap } from './tensorSpace';
-import { wasmUpdateAvailable } from './wasmUpdate';
 
 export { mapValueAndGrad, type LossFn };
 
@@ -114,7 +116,7 @@ export class TensorOptimizer {
 
   /**
    * Copies x0 (the caller keeps it); throws ConfigError before any tensor is made for an invalid
-   * config. On WebGPU a step runs the fused programs, and on wasm the one-pass update, unless
+   * config. On WebGPU a step runs the fused programs, and on cpu and wasm the host step, unless
    * `fused: false` (the op path).
    */
   constructor(config: OptimizerConfig, x0: TensorMap, options: { fused?: boolean } = {}) {
@@ -169,8 +171,11 @@ export class TensorOptimizer {
     const vg =
       typeof lossFn === 'function' ? mapValueAndGrad(lossFn, this.#keys) : lossFn.valueAndGrad;
     const gradNorm = options.gradNorm === true;
-    return this.#fused && fusedAvailable() && fusedFits(this.#x)
-      ? this.#fusedStep(config, vg, keep, gradNorm)
+    if (this.#fused && fusedAvailable() && fusedFits(this.#x))
+      return this.#fusedStep(config, vg, keep, gradNorm);
+    const host = this.#fused ? hostArrays() : null;
+    return host
+      ? this.#hostStep(host, config, vg, keep, gradNorm)
       : this.#leafStep(config, vg, keep, gradNorm);
   }
 
@@ -196,7 +201,6 @@ export class TensorOptimizer {
     keep: boolean,
     wantGradNorm: boolean,
   ): Promise<TensorStep | StepSummary | null> {
-    const onePass = this.#fused && wasmUpdateAvailable();
     const a = leafAscend(config, this.#x, vg, { keep, gradNorm: wantGradNorm });
     const leaves = this.#keys.map((k) => this.#leaf(k));
     const sums = updateSums(
@@ -217,7 +221,7 @@ export class TensorOptimizer {
     const ok =
       finite === 1 &&
       (updateCannotOverflow(config, k, { g: gSum, m: mSum, x: xSum, v: vSum, vHatMin }) ||
-        (await this.#updateFinite(config, leaves, a.g, onePass)));
+        (await this.#updateFinite(config, leaves, a.g)));
     const intermediates = tensorsOf(a.s, a.delta, a.g);
     if (!ok) {
       tf.dispose(intermediates);
@@ -230,7 +234,6 @@ export class TensorOptimizer {
       const e = commitLeaf(config, this.#k, leaves[i], a.g[key], {
         withEta,
         freeG: !keep,
-        onePass,
       });
       if (e) eta[key] = e;
     });
@@ -256,16 +259,77 @@ export class TensorOptimizer {
     };
   }
 
+  /**
+   * The host path on cpu and wasm (./host): the ascent and the update as loops over the tensors'
+   * arrays, with the op path's bits; each tensor committed as soon as its update is made, once
+   * the whole update is known finite (spec §7.5).
+   */
+  #hostStep(
+    host: HostArrays,
+    config: OptimizerConfig,
+    vg: ValueAndGrad<TensorMap, tf.Scalar>,
+    keep: boolean,
+    wantGradNorm: boolean,
+  ): TensorStep | StepSummary | null {
+    const a = hostAscend(host, config, this.#x, vg, { keep, gradNorm: wantGradNorm });
+    const leaves = this.#keys.map((k) => this.#leaf(k));
+    const g = this.#keys.map((k) => a.g[k]);
+    const k = this.#k + 1;
+    // s is the gradient itself when ρ = 0: each tensor is listed once
+    const passes = [...new Set(tensorsOf(a.s, a.g))];
+    if (!(a.finite && hostUpdateFinite(host, config, k, leaves, g))) {
+      tf.dispose([...passes, ...tensorsOf(a.delta)]);
+      this.status = 'diverged';
+      return null;
+    }
+    const withEta = keep && this.#v !== null;
+    const withG = keep && config.weightDecay > 0;
+    const eta: TensorMap = {};
+    const decayed: TensorMap = {};
+    this.#keys.forEach((key, i) => {
+      const out = hostCommit(host, config, k, leaves[i], g[i], { eta: withEta, g: withG });
+      if (out.eta) eta[key] = out.eta;
+      if (out.g) decayed[key] = out.g;
+    });
+    this.#k = k;
+    const summary: StepSummary = {
+      loss: a.loss,
+      sNorm: a.sNorm,
+      lossPerturbed: a.lossPerturbed,
+      gradNorm: a.gradNorm,
+      gradEvals: a.gradEvals,
+      release: () => undefined,
+    };
+    if (!keep) {
+      tf.dispose(passes);
+      return summary;
+    }
+    // g_t is reported with weight decay, as the op path reports it; the raw gradient goes
+    // (not when it is s itself, ρ = 0, which the caller keeps)
+    if (withG) {
+      const sTensors = new Set(tensorsOf(a.s));
+      tf.dispose(tensorsOf(a.g).filter((t) => !sTensors.has(t)));
+    }
+    const gOut = withG ? decayed : a.g;
+    const etaMap = withEta ? eta : null;
+    const kept = [...new Set(tensorsOf(a.s, a.delta, gOut, etaMap))];
+    return {
+      ...summary,
+      s: a.s!,
+      delta: a.delta,
+      g: gOut,
+      eta: etaMap,
+      release: () => tf.dispose(kept.filter((t) => !t.isDisposed)),
+    };
+  }
+
   /** Whether the update of every parameter tensor is finite (computed and checked, nothing kept). */
   async #updateFinite(
     config: OptimizerConfig,
     leaves: LeafState[],
     g: TensorMap,
-    onePass: boolean,
   ): Promise<boolean> {
-    const flags = this.#keys.map((key, i) =>
-      leafUpdateFinite(config, this.#k, leaves[i], g[key], onePass),
-    );
+    const flags = this.#keys.map((key, i) => leafUpdateFinite(config, this.#k, leaves[i], g[key]));
     const all = tf.tidy(() => tf.cast(tf.stack(flags).all(), 'float32'));
     const [ok] = await all.data();
     tf.dispose([all, ...flags]);

@@ -13,7 +13,6 @@ import { loadWeights, shapeFromConfig, type LoadedWeights } from './load';
 import { RobertaModel } from './model';
 import { pruneVocab, type VocabMap } from './vocab';
 import { shareWasmIdentity } from '../wasmIdentity';
-import { registerWasmUpdate } from '../wasmUpdate';
 
 export type TinyTask = 'mrpc' | 'stsb';
 
@@ -25,7 +24,6 @@ export async function useWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
   shareWasmIdentity(); // as pickBackend does: the goldens then check the sharing kernel too
-  registerWasmUpdate(); // and the one-pass update
   await tf.setBackend('wasm');
 }
 
