@@ -239,6 +239,11 @@ def train_lab(lab, args):
             losses.append(float(loss))
         results.append({"label": run["label"], "losses": losses})
     if world > 1:
+        # the last run's DDP wrapper holds the process group: let it go while every peer is still
+        # here, then leave together (else a process whose peer had already exited could hang
+        # tearing it down, after its results)
+        net = model = opt = None
+        dist.barrier()
         dist.destroy_process_group()
     if rank == 0:
         sys.stdout.write(json.dumps({"runs": results}) + "\n")
