@@ -8,75 +8,24 @@
  * here in Node, the oracle) at float32 tolerance. The second start takes its token ids from the
  * cache. Screenshots go to test-results/glue/.
  */
-import { spawnSync } from 'node:child_process';
 import type { Download, Page } from '@playwright/test';
 import { openSafetensorsFile } from '../../src/lib/glue/safetensorsNode';
 import { test, expect } from './fixtures';
+import {
+  chooseTinyFiles,
+  commandLosses,
+  expectLosses,
+  FIX,
+  openGlue,
+  readGlue,
+  type GlueDebug,
+} from './glueHelpers';
 
-const FIX = 'tests/fixtures/roberta/';
 const SHOTS = 'test-results/glue';
 const N = 6;
 const RACE =
   `glue.be=wasm&glue.steps=${N}&glue.b=4&glue.len=40&glue.eval=2` +
   '&glue.r0=adasam&glue.r0.lr=0.001&glue.r0.rho=0.05&glue.r1=amsgrad&glue.r1.lr=0.001';
-
-/** The `glue` command's losses for a share link (the files as options), one list per optimizer. */
-function commandLosses(link: string): number[][] {
-  const r = spawnSync(
-    'node_modules/.bin/tsx',
-    [
-      'scripts/glue.ts',
-      'train',
-      ...['--model', FIX + 'tiny', '--tokenizer', FIX + 'tokenizer.json'],
-      ...['--train', FIX + 'glue/MRPC/train.tsv', '--dev', FIX + 'glue/MRPC/dev.tsv'],
-      link,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`glue command failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { steps: { loss: number }[] }[]).map((run) =>
-    run.steps.map((s) => s.loss),
-  );
-}
-
-interface GlueDebug {
-  status: string;
-  steps: { step: number; loss: number }[][];
-  runStatus: string[];
-  error: { phase: string; message: string } | null;
-}
-
-const readGlue = (page: Page) =>
-  page.evaluate(
-    () =>
-      JSON.parse(
-        JSON.stringify((globalThis as unknown as { __glue: GlueDebug }).__glue, [
-          'status',
-          'steps',
-          'step',
-          'loss',
-          'runStatus',
-          'error',
-          'phase',
-          'message',
-        ]),
-      ) as GlueDebug,
-  );
-
-const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
-
-function expectLosses(g: GlueDebug, want: number[][]) {
-  expect(g.error).toBeNull();
-  expect(g.runStatus).toEqual(['ok', 'ok']);
-  g.steps.forEach((run, i) => {
-    expect(run.map((s) => s.step)).toEqual([...Array(N).keys()]);
-    run.forEach((s, t) =>
-      expect(close(s.loss, want[i][t]), `run ${i} step ${t}: ${s.loss} vs ${want[i][t]}`).toBe(
-        true,
-      ),
-    );
-  });
-}
 
 /** Resolves when the page's race has left the state 'done' and come back to it. */
 const raceEnds = (page: Page) =>
@@ -107,18 +56,9 @@ test('stop, keep, download, continue from OPFS and from disk: the glue commandâ€
   page,
 }) => {
   test.setTimeout(180_000);
-  await page.goto(`./?debug=1#v=1&page=glue&${RACE}`);
-  await page
-    .getByTestId('glue-pick-model')
-    .setInputFiles([
-      FIX + 'tiny/config.json',
-      FIX + 'tiny/model.safetensors',
-      FIX + 'tokenizer.json',
-    ]);
-  await page.getByTestId('glue-pick-train').setInputFiles(FIX + 'glue/MRPC/train.tsv');
-  await page.getByTestId('glue-pick-dev').setInputFiles(FIX + 'glue/MRPC/dev.tsv');
-  const want = commandLosses(page.url());
-  expect(want.map((w) => w.length)).toEqual([N, N]);
+  await openGlue(page, RACE);
+  await chooseTinyFiles(page);
+  const command = commandLosses(page.url()); // runs while the page trains
   await expect(page.getByTestId('glue-start')).toBeEnabled();
 
   // stop the first run as soon as it has taken a step: it stops after k steps, 1 â‰¤ k < N
@@ -169,7 +109,9 @@ test('stop, keep, download, continue from OPFS and from disk: the glue commandâ€
   await page.getByTestId('glue-continue').first().click();
   await expect(page.getByTestId('glue-status')).toHaveAttribute('data-state', 'done');
   const fromOpfs = Date.now() - t0;
-  expectLosses(await readGlue(page), want);
+  const want = await command;
+  expect(want.map((w) => w.length)).toEqual([N, N]);
+  expectLosses(await readGlue(page), want, N);
   await expect(page.getByTestId('glue-prepared')).toContainText('token ids from the cache');
   await expect(page.getByTestId('glue-kept-run')).toHaveCount(2);
   await page.screenshot({ path: `${SHOTS}/checkpoint-continued.png`, fullPage: true });
@@ -180,8 +122,7 @@ test('stop, keep, download, continue from OPFS and from disk: the glue commandâ€
   await page.getByTestId('glue-resume-files').setInputFiles([statePath, weightsPath]);
   await ended;
   const fromDisk = Date.now() - t0;
-  const g = await readGlue(page);
-  expectLosses(g, want);
+  expectLosses(await readGlue(page), want, N);
   console.log(`continue from OPFS ${fromOpfs} ms, from disk ${fromDisk} ms (k = ${k})`);
 
   // a file that is not a checkpoint is named, and nothing starts

@@ -8,73 +8,19 @@
  *    goes on on wasm from the last checkpoint, and the losses still equal the command's.
  * Screenshots go to test-results/glue/.
  */
-import { spawnSync } from 'node:child_process';
-import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import {
+  chooseTinyFiles,
+  commandLosses,
+  expectLosses,
+  readGlue,
+  type GlueDebug,
+} from './glueHelpers';
 
-const FIX = 'tests/fixtures/roberta/';
 const SHOTS = 'test-results/glue';
 const RACE =
   'glue.be=webgpu&glue.steps=3&glue.b=4&glue.len=40' +
   '&glue.r0=adasam&glue.r0.lr=0.001&glue.r0.rho=0.05&glue.r1=amsgrad&glue.r1.lr=0.001';
-
-function commandLosses(link: string): number[][] {
-  const r = spawnSync(
-    'node_modules/.bin/tsx',
-    [
-      'scripts/glue.ts',
-      'train',
-      ...['--model', FIX + 'tiny', '--tokenizer', FIX + 'tokenizer.json'],
-      ...['--train', FIX + 'glue/MRPC/train.tsv', '--dev', FIX + 'glue/MRPC/dev.tsv'],
-      link,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`glue command failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { steps: { loss: number }[] }[]).map((run) =>
-    run.steps.map((s) => s.loss),
-  );
-}
-
-interface GlueDebug {
-  status: string;
-  steps: { step: number; loss: number }[][];
-  runStatus: string[];
-  error: { phase: string; message: string } | null;
-  checkpoint: { runs: ({ step: number } | null)[] } | null;
-}
-
-const readGlue = (page: Page) =>
-  page.evaluate(
-    () =>
-      JSON.parse(
-        JSON.stringify((globalThis as unknown as { __glue: GlueDebug }).__glue, [
-          'status',
-          'steps',
-          'step',
-          'loss',
-          'runStatus',
-          'error',
-          'phase',
-          'message',
-        ]),
-      ) as GlueDebug,
-  );
-
-const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
-
-function expectLosses(g: GlueDebug, want: number[][]) {
-  expect(g.error).toBeNull();
-  expect(g.runStatus).toEqual(['ok', 'ok']);
-  g.steps.forEach((run, i) => {
-    expect(run.map((s) => s.step)).toEqual([0, 1, 2]);
-    run.forEach((s, t) =>
-      expect(close(s.loss, want[i][t]), `run ${i} step ${t}: ${s.loss} vs ${want[i][t]}`).toBe(
-        true,
-      ),
-    );
-  });
-}
 
 test('a 3-step race on WebGPU gives the glue command’s losses; a lost device goes on on wasm', async ({
   page,
@@ -88,17 +34,10 @@ test('a 3-step race on WebGPU gives the glue command’s losses; a lost device g
       ).gpu?.requestAdapter()),
   );
   expect(hasWebGPU, 'Chromium here gives a WebGPU adapter (--enable-unsafe-webgpu)').toBe(true);
-  await page
-    .getByTestId('glue-pick-model')
-    .setInputFiles([
-      FIX + 'tiny/config.json',
-      FIX + 'tiny/model.safetensors',
-      FIX + 'tokenizer.json',
-    ]);
-  await page.getByTestId('glue-pick-train').setInputFiles(FIX + 'glue/MRPC/train.tsv');
-  await page.getByTestId('glue-pick-dev').setInputFiles(FIX + 'glue/MRPC/dev.tsv');
-  // the dev scoring interval does not change the losses: one oracle for both races
-  const want = commandLosses(page.url());
+  await chooseTinyFiles(page);
+  // the dev scoring interval does not change the losses: one oracle for both races (it runs
+  // while the page trains)
+  const command = commandLosses(page.url());
 
   let t0 = Date.now();
   await page.getByTestId('glue-start').click();
@@ -107,7 +46,8 @@ test('a 3-step race on WebGPU gives the glue command’s losses; a lost device g
   });
   const webgpuMs = Date.now() - t0;
   await expect(page.getByTestId('lab-backend')).toHaveAttribute('data-backend', 'webgpu');
-  expectLosses(await readGlue(page), want);
+  const want = await command;
+  expectLosses(await readGlue(page), want, 3);
   await page.screenshot({ path: `${SHOTS}/webgpu-race.png`, fullPage: true });
 
   // a checkpoint after every step; the device is destroyed once the first one is kept
@@ -140,7 +80,7 @@ test('a 3-step race on WebGPU gives the glue command’s losses; a lost device g
     /goes on on wasm from the checkpoint at step \d/,
   );
   await expect(page.getByTestId('lab-backend')).toHaveAttribute('data-backend', 'wasm');
-  expectLosses(await readGlue(page), want);
+  expectLosses(await readGlue(page), want, 3);
   await page.screenshot({ path: `${SHOTS}/webgpu-lost.png`, fullPage: true });
   console.log(`WebGPU race ${webgpuMs} ms; race with a lost device ${lostMs} ms`);
 });
