@@ -52,6 +52,9 @@ test('a 3-step race on WebGPU gives the glue command’s losses; a lost device g
 
   // a checkpoint after every step; the device is destroyed once the first one is kept
   await page.evaluate((h) => (location.hash = h), `#v=1&page=glue&glue.eval=1&${RACE}`);
+  // the page has taken the new link (else Start may begin the first race's settings again, whose
+  // only checkpoint, at its end, comes too late for the device to be lost during the race)
+  await expect(page.locator('#glue-glue-eval')).toHaveValue('1');
   await expect(page.getByTestId('glue-start')).toBeEnabled();
   t0 = Date.now();
   await page.getByTestId('glue-start').click();
