@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -98,5 +99,9 @@ export default defineConfig({
     // Generous: CI and the shared 2-core machines run several suites at once, and a tfjs-cpu test
     // that takes 20 s alone (the Race training test) then takes two minutes. Hangs still fail.
     testTimeout: 300_000,
+    // At least two test files at once, also on 2 cores (Vitest's default there is one): most files
+    // keep one core busy, or wait on a Python or tsx child. The unit tests took 3.5 min instead of
+    // 5–7 min on the 2-core machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
