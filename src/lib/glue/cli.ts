@@ -167,7 +167,7 @@ const TRAIN: Setting[] = [
   int('max-dev', 'Score the first N rows of --dev only (0: all).', 0, 0),
   text(
     'save',
-    'Write the fine-tuned model (config.json, model.safetensors) and optimizer.safetensors here.',
+    'Write the fine-tuned model folder here (config.json, model.safetensors, the tokenizer files, tokenizer_config.json: loads in transformers) and optimizer.safetensors; one subfolder <run>-seed<seed> each when several runs or seeds.',
   ),
   text(
     'resume',

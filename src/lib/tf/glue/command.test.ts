@@ -4,7 +4,7 @@
  * golden logits; bad input exits with status 2, one line on stderr and nothing on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,14 +87,40 @@ describe('glue command', () => {
       '--lr',
       '1e-3',
     ];
-    const two = glue([...args, '--seed', '3', '--seeds', '2']);
+    const dir = mkdtempSync(join(tmpdir(), 'glue-save-'));
+    const two = glue([...args, '--seed', '3', '--seeds', '2', '--save', join(dir, 'two')]);
     expect(two.status, two.stderr).toBe(0);
     const out = JSON.parse(two.stdout) as { config: { seed: number }; steps: { loss: number }[] }[];
     expect(out.map((o) => o.config.seed)).toEqual([3, 4]);
-    const alone = JSON.parse(glue([...args, '--seed', '4']).stdout) as (typeof out)[number];
+    const alone = JSON.parse(
+      glue([...args, '--seed', '4', '--save', join(dir, 'one')]).stdout,
+    ) as (typeof out)[number];
     expect(out[1].steps).toEqual(alone.steps);
     expect(out[0].steps[1].loss).not.toBe(out[1].steps[1].loss);
-  }, 120_000);
+    // --save: a model folder per run and seed when there are several, the folder itself for one
+    expect(readdirSync(join(dir, 'two')).sort()).toEqual(['AMSGrad-seed3', 'AMSGrad-seed4']);
+    for (const d of [join(dir, 'two', 'AMSGrad-seed3'), join(dir, 'one')]) {
+      // --tokenizer names tokenizer.json: the folder holds a copy
+      expect(readdirSync(d).sort()).toEqual([
+        'config.json',
+        'model.safetensors',
+        'optimizer.safetensors',
+        'tokenizer.json',
+        'tokenizer_config.json',
+      ]);
+      expect(readFileSync(join(d, 'tokenizer.json'))).toEqual(
+        readFileSync(join(ROOT, FIX, 'tokenizer.json')),
+      );
+      // the tiny model's config is already an MRPC classifier's: the saved one equals it as JSON
+      expect(JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'))).toEqual(
+        JSON.parse(readFileSync(join(ROOT, FIX, 'tiny/config.json'), 'utf8')),
+      );
+    }
+    // the seed-4 folder of the race is the lone seed-4 run's
+    expect(readFileSync(join(dir, 'two', 'AMSGrad-seed4', 'model.safetensors'))).toEqual(
+      readFileSync(join(dir, 'one', 'model.safetensors')),
+    );
+  }, 240_000);
 
   it('predict prints the golden logits, predictions and metrics; --submission writes the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-'));

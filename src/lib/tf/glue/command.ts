@@ -5,12 +5,27 @@
  * lib/glue's. Bad input throws GlueInputError (the script prints it and exits with status 2).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { PredictRequest, TrainRequest } from '../../glue/cli';
 import { readConfig, type RobertaConfig } from '../../glue/config';
 import { readTaskFile, type GlueData } from '../../glue/data';
 import { fail } from '../../glue/errors';
+import {
+  CONFIG_FILE,
+  fineTunedConfig,
+  STATE_FILE,
+  TOKENIZER_CONFIG_FILE,
+  tokenizerConfig,
+  WEIGHTS_FILE,
+} from '../../glue/hfFolder';
 import type { SafetensorsFile } from '../../glue/safetensors';
 import { openSafetensorsFile, type FileSource } from '../../glue/safetensorsNode';
 import type { TaskSpec } from '../../glue/tasks';
@@ -21,7 +36,7 @@ import {
 } from '../../glue/tokenizer';
 import type { OptimizerConfig } from '../../optim/config';
 import type { Schedule } from '../../optim/schedule';
-import type { RunSpec } from '../../state/url';
+import { labRunLabels, type RunSpec } from '../../state/url';
 import type { EncodedExample } from '../roberta/batch';
 import { loadWeights, shapeFromConfig } from '../roberta/load';
 import { RobertaModel } from '../roberta/model';
@@ -55,17 +70,31 @@ async function openModel(dir: string): Promise<ModelDir> {
   return { config, configText, weights: await openSafetensorsFile(weightsName), weightsName };
 }
 
-/** tokenizer.json (a file or in a folder), else vocab.json + merges.txt in the folder. */
-function openTokenizer(path: string): GlueTokenizer {
+/**
+ * The tokenizer's files: tokenizer.json (a file or in a folder), else vocab.json + merges.txt in
+ * the folder, as [name in a model folder, path].
+ */
+function tokenizerPaths(path: string): [string, string][] {
   need(path, 'the tokenizer: tokenizer.json or a folder holding it or vocab.json + merges.txt');
-  if (!statSync(path).isDirectory()) return loadTokenizer(readFileSync(path, 'utf8'), path);
+  if (!statSync(path).isDirectory()) return [['tokenizer.json', path]];
   const json = join(path, 'tokenizer.json');
-  if (existsSync(json)) return loadTokenizer(readFileSync(json, 'utf8'), json);
+  if (existsSync(json)) return [['tokenizer.json', json]];
   const vocab = join(path, 'vocab.json');
   const merges = join(path, 'merges.txt');
   if (!existsSync(vocab) || !existsSync(merges))
     fail(path, 'has no tokenizer.json and no vocab.json + merges.txt (give --tokenizer)');
-  return loadTokenizerFromVocabMerges(readFileSync(vocab, 'utf8'), readFileSync(merges, 'utf8'));
+  return [
+    ['vocab.json', vocab],
+    ['merges.txt', merges],
+  ];
+}
+
+function openTokenizer(path: string): GlueTokenizer {
+  const files = tokenizerPaths(path);
+  const text = (i: number) => readFileSync(files[i][1], 'utf8');
+  return files.length === 1
+    ? loadTokenizer(text(0), files[0][1])
+    : loadTokenizerFromVocabMerges(text(0), text(1));
 }
 
 async function readData(path: string, task: TaskSpec | null): Promise<GlueData> {
@@ -140,11 +169,26 @@ export async function runTrain(req: TrainRequest, runs: RunSpec[]): Promise<obje
     steps: T,
   };
   const out: object[] = [];
+  const labels = labRunLabels(runs);
+  const several = runs.length * req.seeds > 1;
   for (let k = 0; k < req.seeds; k++)
-    for (const spec of runs)
+    for (const [i, spec] of runs.entries()) {
+      // one folder per run and seed when there are several (as the page keeps them)
+      const save =
+        req.save && several
+          ? join(req.save, `${labels[i].replace(/[^A-Za-z0-9._-]+/g, '_')}-seed${req.seed + k}`)
+          : req.save;
       out.push(
-        await trainOne({ ...req, seed: req.seed + k }, spec.config, schedule, train, dev, devRows),
+        await trainOne(
+          { ...req, seed: req.seed + k, save },
+          spec.config,
+          schedule,
+          train,
+          dev,
+          devRows,
+        ),
       );
+    }
   return out;
 }
 
@@ -194,12 +238,7 @@ async function trainOne(
         }
         steps.push(rec);
       }
-      if (req.save) {
-        mkdirSync(req.save, { recursive: true });
-        writeFileSync(join(req.save, 'model.safetensors'), await weightsFile(run.ft, run.fullWord));
-        writeFileSync(join(req.save, 'optimizer.safetensors'), await stateFile(run.ft));
-        writeFileSync(join(req.save, 'config.json'), savedConfig(model.configText, req.task));
-      }
+      if (req.save) await saveFolder(req.save, req, model.configText, run.ft, run.fullWord);
       const metrics =
         devData && status === 'ok'
           ? metricsOf(devData, await run.ft.predict(dev, Math.max(req.batch, 32)))
@@ -237,14 +276,22 @@ async function trainOne(
   }
 }
 
-/** config.json of the fine-tuned model: the original's keys plus the task's head. */
-function savedConfig(original: string, task: TaskSpec): string {
-  const json = JSON.parse(original) as Record<string, unknown>;
-  const names = task.labels ?? ['LABEL_0'];
-  json.architectures = ['RobertaForSequenceClassification'];
-  json.num_labels = names.length;
-  json.id2label = Object.fromEntries(names.map((n, i) => [String(i), n]));
-  json.label2id = Object.fromEntries(names.map((n, i) => [n, i]));
-  json.problem_type = task.labels === null ? 'regression' : 'single_label_classification';
-  return JSON.stringify(json, null, 2) + '\n';
+/**
+ * The model folder of a run (hfFolder.ts): what `AutoModelForSequenceClassification` and
+ * `AutoTokenizer` load, and the optimizer state for --resume.
+ */
+async function saveFolder(
+  dir: string,
+  req: TrainRequest,
+  configText: string,
+  ft: Parameters<typeof stateFile>[0],
+  fullWord: Float32Array,
+): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, WEIGHTS_FILE), await weightsFile(ft, fullWord));
+  writeFileSync(join(dir, STATE_FILE), await stateFile(ft));
+  writeFileSync(join(dir, CONFIG_FILE), fineTunedConfig(configText, req.task));
+  writeFileSync(join(dir, TOKENIZER_CONFIG_FILE), tokenizerConfig(configText));
+  for (const [name, path] of tokenizerPaths(req.tokenizer))
+    if (resolve(path) !== resolve(dir, name)) copyFileSync(path, join(dir, name));
 }
