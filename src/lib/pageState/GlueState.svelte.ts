@@ -7,7 +7,8 @@
 import { kindOf } from '../glue/data';
 import type { GlueLinkSettings } from '../state/url';
 import type { GluePort } from '../worker/GlueClient';
-import type { RaceManifest, RunCurves } from '../worker/glueCheckpoints';
+import type { RaceManifest } from '../worker/glueCheckpoints';
+import type { KnownRun } from './glueResume';
 import type {
   DataSummary,
   FileProblem,
@@ -197,19 +198,11 @@ export class GlueState {
    * Continues run `resume.run` of the race from a checkpoint, and the runs after it. `kept`: what
    * is known of each run up to there (its curves and status, from the kept checkpoints).
    */
-  continueFrom(
-    settings: GlueRaceSettings,
-    resume: ResumeFrom,
-    kept: ({ curves: RunCurves; status: RunStatus } | null)[],
-  ): void {
+  continueFrom(settings: GlueRaceSettings, resume: ResumeFrom, kept: (KnownRun | null)[]): void {
     this.#start(settings, resume, kept);
   }
 
-  #start(
-    settings: GlueRaceSettings,
-    resume?: ResumeFrom,
-    kept: ({ curves: RunCurves; status: RunStatus } | null)[] = [],
-  ): void {
+  #start(settings: GlueRaceSettings, resume?: ResumeFrom, kept: (KnownRun | null)[] = []): void {
     if (this.busy) return;
     this.settings = settings;
     this.error = null;
@@ -218,16 +211,15 @@ export class GlueState {
     this.checkpoint = null;
     this.prepared = null;
     this.progress = null;
-    const known = (i: number) => (resume && i <= resume.run ? kept[i] : null);
-    this.steps = settings.runs.map((_, i) => known(i)?.curves.steps ?? []);
-    this.evals = settings.runs.map((_, i) => known(i)?.curves.evals ?? []);
+    // a continued race shows what came before its run and seed (glueResume.ts decides what)
+    const seed = resume?.seed ?? 0;
+    this.steps = settings.runs.map((_, i) => kept[i]?.curves.steps ?? []);
+    this.evals = settings.runs.map((_, i) => kept[i]?.curves.evals ?? []);
     this.runStatus = settings.runs.map((_, i) =>
-      resume && i < resume.run ? (known(i)?.status ?? 'waiting') : 'waiting',
+      resume && i < resume.run ? (kept[i]?.seeds[seed] ?? 'waiting') : 'waiting',
     );
     this.eta = settings.runs.map(() => []);
-    this.seedStatus = settings.runs.map((_, i) =>
-      resume && i < resume.run && known(i) ? [known(i)!.status] : [],
-    );
+    this.seedStatus = settings.runs.map((_, i) => [...(kept[i]?.seeds ?? [])]);
     this.runMessages = settings.runs.map(() => null);
     this.status = 'preparing';
     this.#port.send({

@@ -17,9 +17,16 @@ import {
 } from '../worker/glueCheckpoints';
 import type { GlueRaceSettings, ResumeFrom, RunStatus } from '../worker/glueProtocol';
 
+/** What is known of a run before the continued point: its curves and each finished seed's status. */
+export interface KnownRun {
+  curves: RunCurves;
+  seeds: RunStatus[];
+}
+
 export interface Continuation {
   resume: ResumeFrom;
-  kept: ({ curves: RunCurves; status: RunStatus } | null)[];
+  /** per run of the race; null: nothing known */
+  kept: (KnownRun | null)[];
 }
 
 async function metadataOf(blob: Blob, name: string): Promise<Record<string, string>> {
@@ -30,33 +37,43 @@ async function metadataOf(blob: Blob, name: string): Promise<Record<string, stri
 export const sameRace = (a: GlueRaceSettings, b: GlueRaceSettings): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
-/** Run `run` of the kept race, with the curves and status of every kept run up to it. */
+/**
+ * Run `run` on seed `seed` of the kept race, with the curves and statuses of every kept run and
+ * seed before it in the race's order (seed by seed, every run once per seed).
+ */
 export async function fromKept(
   store: CheckpointStore,
   manifest: RaceManifest,
   run: number,
+  seed = 0,
 ): Promise<Continuation> {
-  const kept: Continuation['kept'] = [];
+  const kept: Continuation['kept'] = manifest.runs.map(() => null);
   let resume: ResumeFrom | null = null;
-  for (let i = 0; i <= run; i++) {
-    const entry = manifest.runs[i];
-    const files = entry ? await store.files(i) : null;
-    if (!entry || !files) {
-      kept.push(null);
-      continue;
+  for (let k = 0; k <= seed; k++)
+    for (let i = 0; i < manifest.runs.length && (k < seed || i <= run); i++) {
+      const entry = manifest.runs[i][k];
+      const files = entry ? await store.files(i, k) : null;
+      const known = (kept[i] ??= { curves: { steps: [], evals: [] }, seeds: [] });
+      if (!entry || !files) {
+        if (k < seed || i < run) known.seeds[k] = 'waiting';
+        continue;
+      }
+      const curves = curvesOf(await metadataOf(files.state, entry.state));
+      known.curves.steps.push(...curves.steps);
+      known.curves.evals.push(...curves.evals);
+      if (i === run && k === seed)
+        resume = {
+          run,
+          seed,
+          weights: { name: entry.weights, blob: files.weights },
+          state: { name: entry.state, blob: files.state },
+        };
+      else known.seeds[k] = entry.status;
     }
-    kept.push({
-      curves: curvesOf(await metadataOf(files.state, entry.state)),
-      status: entry.status,
-    });
-    if (i === run)
-      resume = {
-        run,
-        weights: { name: entry.weights, blob: files.weights },
-        state: { name: entry.state, blob: files.state },
-      };
-  }
-  if (!resume) throw new GlueInputError(`run ${run + 1} has no checkpoint kept in this browser`);
+  if (!resume)
+    throw new GlueInputError(
+      `run ${run + 1} on seed ${manifest.settings.seed + seed} has no checkpoint kept in this browser`,
+    );
   return { resume, kept };
 }
 
@@ -70,16 +87,17 @@ const configOf = (md: Record<string, string>): string | null => {
 
 /**
  * A downloaded checkpoint chosen from disk: the weights file and the optimizer-state file (told
- * apart by the state file's format), continued as the run of `settings` whose optimizer it was
- * saved by.
+ * apart by the state file's format; other files of a model folder are passed over), continued as
+ * the run of `settings` whose optimizer it was saved by, on the seed it was saved on.
  */
 export async function fromFiles(
-  files: readonly File[],
+  chosen: readonly File[],
   settings: GlueRaceSettings,
 ): Promise<Continuation> {
+  const files = chosen.filter((f) => f.name.endsWith('.safetensors'));
   if (files.length !== 2)
     throw new GlueInputError(
-      `choose the two files of a checkpoint (the weights and the optimizer state); got ${files.length}`,
+      `choose the two .safetensors files of a checkpoint (the weights and the optimizer state); got ${files.length}`,
     );
   const md = await Promise.all(files.map((f) => metadataOf(f, f.name)));
   const s = md.findIndex((m) => m.format === STATE_FORMAT);
@@ -100,11 +118,15 @@ export async function fromFiles(
     throw new GlueInputError(
       `${state.name}: was saved by an optimizer none of this race's runs has (${md[s].config})`,
     );
+  // a file the glue command wrote names no seed: the first (the worker checks the data order)
+  const k = Number(md[s].seed);
+  const seed = Number.isInteger(k) && k >= 0 && k < settings.seeds ? k : 0;
   const kept: Continuation['kept'] = settings.runs.map(() => null);
-  kept[run] = { curves: curvesOf(md[s]), status: 'running' };
+  kept[run] = { curves: curvesOf(md[s]), seeds: [] };
   return {
     resume: {
       run,
+      seed,
       weights: { name: files[1 - s].name, blob: files[1 - s] },
       state: { name: state.name, blob: state },
     },

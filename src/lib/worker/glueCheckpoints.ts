@@ -1,11 +1,14 @@
 /**
  * The GLUE race's checkpoints kept in this browser (decisions.md, GLUE: large models race one run
- * at a time, checkpoints in OPFS). One folder holds the last checkpoint of every run of the latest
- * race, in the formats the `glue` command's --save writes (checkpoint.ts): `run-<i>-<t>.model
- * .safetensors` (HF names, full vocabulary) and `run-<i>-<t>.optimizer.safetensors` (k, m, v, v̂,
- * step, data order), and `race.json`, the manifest naming them. A checkpoint's two files are
- * written whole (an OPFS writable commits on close) before the manifest points at them, and the
- * older pair is deleted only after that: a tab closed at any moment leaves a consistent pair.
+ * at a time, checkpoints in OPFS). One folder holds the last checkpoint of every run and seed of
+ * the latest race, in the formats the `glue` command's --save writes (checkpoint.ts):
+ * `run-<i>-seed-<k>-<t>.model.safetensors` (HF names, full vocabulary) and
+ * `….optimizer.safetensors` (k, m, v, v̂, step, data order); the race's model files that make a
+ * checkpoint a folder Hugging Face tools load (hfFolder.ts: config.json with the task's head, the
+ * tokenizer's files, tokenizer_config.json), shared by every run; and `race.json`, the manifest
+ * naming them. A checkpoint's two files are written whole (an OPFS writable commits on close)
+ * before the manifest points at them, and the older pair is deleted only after that: a tab closed
+ * at any moment leaves a consistent pair.
  *
  * The folder is reached through hubCache's small directory interface, so Node tests run the same
  * code against an in-memory directory; the worker writes, the page reads (list, download, resume).
@@ -15,9 +18,11 @@ import type { GlueEval, GlueRaceSettings, GlueStep, RunStatus } from './glueProt
 
 export const MANIFEST = 'race.json';
 
-/** The last checkpoint of one run. */
+/** The last checkpoint of one run on one seed. */
 export interface KeptRun {
   label: string;
+  /** which of the race's seeds (0: the first) */
+  seed: number;
   /** weights after this many steps (the data position) */
   step: number;
   /** the run's planned steps */
@@ -28,11 +33,16 @@ export interface KeptRun {
   bytes: number;
 }
 
+export const MANIFEST_VERSION = 2;
+
 export interface RaceManifest {
-  version: 1;
+  /** 2: per run and seed (version 1 kept the first seed's only, and is not read) */
+  version: typeof MANIFEST_VERSION;
   settings: GlueRaceSettings;
-  /** one entry per run of the race; null: no checkpoint of that run yet */
-  runs: (KeptRun | null)[];
+  /** per run of the race, per seed; null: no checkpoint of that run and seed yet */
+  runs: (KeptRun | null)[][];
+  /** the model files beside the checkpoints, by their names in a model folder */
+  model: string[];
   /** ms since the epoch */
   savedAt: number;
 }
@@ -68,6 +78,15 @@ async function writeFile(dir: CacheDir, name: string, parts: Uint8Array[]): Prom
   await w.close();
 }
 
+/** A file of the model folder kept beside the checkpoints. */
+export interface ModelFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** The model files' names in the store (a prefix keeps them apart from the checkpoints). */
+const modelName = (name: string) => `model-${name}`;
+
 async function remove(dir: CacheDir, name: string): Promise<void> {
   try {
     await dir.removeEntry(name);
@@ -89,25 +108,28 @@ export class CheckpointStore {
     try {
       const text = await (await (await dir.getFileHandle(MANIFEST)).getFile()).text();
       const m = JSON.parse(text) as RaceManifest;
-      return m.version === 1 && Array.isArray(m.runs) ? m : null;
+      return m.version === MANIFEST_VERSION && Array.isArray(m.runs) ? m : null;
     } catch (e) {
       if (isNotFound(e) || e instanceof SyntaxError) return null;
       throw e;
     }
   }
 
-  /** Forgets every checkpoint and starts the manifest of a new race. */
-  async begin(settings: GlueRaceSettings): Promise<void> {
+  /** Forgets every checkpoint and starts the manifest of a new race with its model files. */
+  async begin(settings: GlueRaceSettings, model: ModelFile[] = []): Promise<void> {
     await this.clear();
+    const dir = await this.#dir();
+    for (const f of model) await writeFile(dir, modelName(f.name), [f.bytes]);
     await this.#writeManifest({
-      version: 1,
+      version: MANIFEST_VERSION,
       settings,
-      runs: settings.runs.map(() => null),
+      runs: settings.runs.map(() => Array.from({ length: settings.seeds }, () => null)),
+      model: model.map((f) => f.name),
       savedAt: Date.now(),
     });
   }
 
-  /** Keeps run `run`'s checkpoint after `step` steps, replacing its earlier one. */
+  /** Keeps run `run`'s checkpoint on seed `info.seed` after `step` steps, replacing its earlier one. */
   async save(
     run: number,
     info: Omit<KeptRun, 'weights' | 'state' | 'bytes'>,
@@ -116,18 +138,20 @@ export class CheckpointStore {
   ): Promise<RaceManifest> {
     const dir = await this.#dir();
     const m = await this.manifest();
-    if (!m || run >= m.runs.length) throw new Error('no race manifest to add a checkpoint to');
-    const stem = `run-${run}-${info.step}`;
+    const k = info.seed;
+    if (!m || run >= m.runs.length || k >= m.runs[run].length)
+      throw new Error('no race manifest to add a checkpoint to');
+    const stem = `run-${run}-seed-${k}-${info.step}`;
     const kept: KeptRun = {
       ...info,
       weights: `${stem}.model.safetensors`,
       state: `${stem}.optimizer.safetensors`,
       bytes: weights.byteLength + state.byteLength,
     };
-    const old = m.runs[run];
+    const old = m.runs[run][k];
     await writeFile(dir, kept.weights, [weights]);
     await writeFile(dir, kept.state, [state]);
-    m.runs[run] = kept;
+    m.runs[run][k] = kept;
     m.savedAt = Date.now();
     await this.#writeManifest(m);
     if (old && old.weights !== kept.weights) {
@@ -137,19 +161,9 @@ export class CheckpointStore {
     return m;
   }
 
-  /** Marks a run's status (diverged, stopped, ok) without new files. */
-  async mark(run: number, status: RunStatus): Promise<RaceManifest | null> {
-    const m = await this.manifest();
-    const kept = m?.runs[run];
-    if (!m || !kept) return m;
-    kept.status = status;
-    await this.#writeManifest(m);
-    return m;
-  }
-
-  /** The two files of a kept run, as Files read lazily from disk. */
-  async files(run: number): Promise<{ weights: Blob; state: Blob } | null> {
-    const kept = (await this.manifest())?.runs[run];
+  /** The two files of a kept run and seed, as Files read lazily from disk. */
+  async files(run: number, seed = 0): Promise<{ weights: Blob; state: Blob } | null> {
+    const kept = (await this.manifest())?.runs[run]?.[seed];
     if (!kept) return null;
     const dir = await this.#dir();
     try {
@@ -161,6 +175,22 @@ export class CheckpointStore {
       if (isNotFound(e)) return null;
       throw e;
     }
+  }
+
+  /** The race's model files (config.json, tokenizer files) by their names in a model folder. */
+  async modelFiles(): Promise<{ name: string; blob: Blob }[]> {
+    const m = await this.manifest();
+    if (!m) return [];
+    const dir = await this.#dir();
+    const out: { name: string; blob: Blob }[] = [];
+    for (const name of m.model ?? []) {
+      try {
+        out.push({ name, blob: await (await dir.getFileHandle(modelName(name))).getFile() });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return out;
   }
 
   async clear(): Promise<void> {

@@ -11,6 +11,12 @@ import { blobSource } from '../glue/bytes';
 import { readConfig, type RobertaConfig } from '../glue/config';
 import { readTaskFile, type GlueData } from '../glue/data';
 import { GlueInputError } from '../glue/errors';
+import {
+  CONFIG_FILE,
+  fineTunedConfig,
+  TOKENIZER_CONFIG_FILE,
+  tokenizerConfig,
+} from '../glue/hfFolder';
 import { planWeights } from '../glue/names';
 import { openSafetensors, type SafetensorsFile } from '../glue/safetensors';
 import { numLabels, TASKS, type TaskSpec } from '../glue/tasks';
@@ -27,7 +33,13 @@ import { speedupExperiment } from '../tf/glue/speedup';
 import { groupsOf } from '../tf/model/model';
 import type { EncodedExample } from '../tf/roberta/batch';
 import type { BackendName, BackendPreference } from '../lab/types';
-import { CheckpointStore, CURVES_KEY, curvesOf, type RunCurves } from './glueCheckpoints';
+import {
+  CheckpointStore,
+  CURVES_KEY,
+  curvesOf,
+  type ModelFile,
+  type RunCurves,
+} from './glueCheckpoints';
 import { GPU_BACKENDS, isOutOfMemory, memoryAdvice } from './glueFailure';
 import { bytesOf, TokenCache, tokenKeyOf, tokenSourceOf } from './tokenCache';
 import { canonicalJson, entryName, type TokenKey, type TokenRows } from './tokenFormat';
@@ -90,6 +102,25 @@ async function openTokenizer(files: GlueFiles): Promise<GlueTokenizer> {
   throw new GlueInputError(
     `the tokenizer is missing: choose tokenizer.json, or vocab.json and merges.txt`,
   );
+}
+
+/** The model folder's files beside a race's checkpoints (hfFolder.ts), from the race's own files. */
+async function modelFolderFiles(files: GlueFiles, task: TaskSpec): Promise<ModelFile[]> {
+  const configText = await need(files.config, 'config.json').blob.text();
+  const text = (t: string) => new TextEncoder().encode(t);
+  const tokenizer = [files.tokenizer, files.vocab, files.merges].flatMap((f, i) =>
+    f ? [{ name: ['tokenizer.json', 'vocab.json', 'merges.txt'][i], blob: f.blob }] : [],
+  );
+  return [
+    { name: CONFIG_FILE, bytes: text(fineTunedConfig(configText, task)) },
+    { name: TOKENIZER_CONFIG_FILE, bytes: text(tokenizerConfig(configText)) },
+    ...(await Promise.all(
+      (files.tokenizer ? tokenizer.slice(0, 1) : tokenizer).map(async (f) => ({
+        name: f.name,
+        bytes: await bytesOf(f),
+      })),
+    )),
+  ];
 }
 
 async function readData(file: NamedBlob, task: TaskSpec, bytes?: Uint8Array): Promise<GlueData> {
@@ -294,18 +325,23 @@ export class GlueHandlers {
     if (!begun) return;
     const { task, inputs } = begun;
     const first = resume?.run ?? 0;
-    if (first >= s.runs.length) {
-      this.#d.post({ type: 'error', phase: 'input', message: `the race has no run ${first + 1}` });
+    const firstSeed = resume?.seed ?? 0;
+    if (first >= s.runs.length || firstSeed >= s.seeds) {
+      this.#d.post({
+        type: 'error',
+        phase: 'input',
+        message: `the race has no run ${first + 1} on seed ${s.seed + firstSeed}`,
+      });
       return this.#setState('idle');
     }
-    await this.#beginCheckpoints(s, resume !== undefined);
+    await this.#beginCheckpoints(s, resume !== undefined, files, task);
     this.#setState('running');
     let stopped = false;
     // seed by seed, every optimizer once per seed, one run at a time (decisions.md GLUE); a
-    // resumed race continues the first seed from its checkpoint, later seeds run from the start
-    for (let k = 0; k < s.seeds && !stopped; k++)
-      for (let i = k === 0 ? first : 0; i < s.runs.length && !stopped; i++) {
-        const opening = k === 0 && i === first;
+    // resumed race continues its run and seed from the checkpoint, the runs after it from the start
+    for (let k = firstSeed; k < s.seeds && !stopped; k++)
+      for (let i = k === firstSeed ? first : 0; i < s.runs.length && !stopped; i++) {
+        const opening = k === firstSeed && i === first;
         let from = opening ? resume : undefined;
         for (;;) {
           try {
@@ -554,10 +590,9 @@ export class GlueHandlers {
       fallbacks: [`${from}: ${messageOf(e)}`, ...choice.fallbacks],
     });
     const manifest = await this.#d.checkpoints?.manifest().catch(() => null);
-    // checkpoints are kept for the first seed only
-    const kept = k === 0 && manifest && JSON.stringify(manifest.settings) === JSON.stringify(s);
-    const entry = kept ? manifest.runs[i] : null;
-    const files = entry ? await this.#d.checkpoints!.files(i).catch(() => null) : null;
+    const kept = manifest && JSON.stringify(manifest.settings) === JSON.stringify(s);
+    const entry = kept ? (manifest.runs[i]?.[k] ?? null) : null;
+    const files = entry ? await this.#d.checkpoints!.files(i, k).catch(() => null) : null;
     const step = files && entry ? entry.step : 0;
     this.#d.post({
       type: 'notice',
@@ -569,19 +604,29 @@ export class GlueHandlers {
     return files && entry
       ? {
           run: i,
+          seed: k,
           weights: { name: entry.weights, blob: files.weights },
           state: { name: entry.state, blob: files.state },
         }
       : null;
   }
 
-  /** A new race forgets the kept checkpoints; a resumed one keeps those of its other runs. */
-  async #beginCheckpoints(s: GlueRaceSettings, resuming: boolean): Promise<void> {
+  /**
+   * A new race forgets the kept checkpoints and keeps the model files that make each a folder
+   * Hugging Face tools load (hfFolder.ts); a resumed one keeps those of its other runs.
+   */
+  async #beginCheckpoints(
+    s: GlueRaceSettings,
+    resuming: boolean,
+    files: GlueFiles,
+    task: TaskSpec,
+  ): Promise<void> {
     const store = this.#d.checkpoints;
     if (!store) return;
     try {
       const kept = resuming ? await store.manifest() : null;
-      if (!kept || JSON.stringify(kept.settings) !== JSON.stringify(s)) await store.begin(s);
+      if (!kept || JSON.stringify(kept.settings) !== JSON.stringify(s))
+        await store.begin(s, await modelFolderFiles(files, task));
       const manifest = await store.manifest();
       if (manifest) this.#d.post({ type: 'checkpoint', manifest });
     } catch (e) {
@@ -589,8 +634,15 @@ export class GlueHandlers {
     }
   }
 
-  /** Keeps run i's weights and optimizer state (and its curves) in the store; never throws. */
-  async #keep(i: number, s: GlueRaceSettings, run: Run, curves: RunCurves, status: RunStatus) {
+  /** Keeps run i's weights and optimizer state on seed k (and its curves); never throws. */
+  async #keep(
+    i: number,
+    k: number,
+    s: GlueRaceSettings,
+    run: Run,
+    curves: RunCurves,
+    status: RunStatus,
+  ) {
     const store = this.#d.checkpoints;
     if (!store) return;
     try {
@@ -599,9 +651,11 @@ export class GlueHandlers {
         [CURVES_KEY]: JSON.stringify(curves),
         label: s.runs[i].label,
         run: String(i),
+        seed: String(k),
       });
       const info = {
         label: s.runs[i].label,
+        seed: k,
         step: run.ft.t,
         steps: run.ft.settings.schedule.steps,
       };
@@ -618,7 +672,7 @@ export class GlueHandlers {
   /**
    * Trains run i on seed k (seed + k) to the end (or a stop); true when the race was stopped.
    * `resume`: continue from that checkpoint (its weights replace the model file's, its state file
-   * gives k, m, v, v̂ and the step; its curves continue). Checkpoints are kept for the first seed.
+   * gives k, m, v, v̂ and the step; its curves continue). Checkpoints are kept for every seed.
    */
   async #race(
     i: number,
@@ -657,9 +711,7 @@ export class GlueHandlers {
     // a resumed run's history ends at its checkpoint
     curves.steps = curves.steps.filter((r) => r.step < run.ft.t);
     curves.evals = curves.evals.filter((e) => e.step <= run.ft.t);
-    // checkpoints hold one run each: the first seed's
-    const keep = (status: RunStatus) =>
-      k === 0 ? this.#keep(i, s, run, curves, status) : Promise.resolve();
+    const keep = (status: RunStatus) => this.#keep(i, k, s, run, curves, status);
     try {
       if (first) {
         const params = Object.values(run.ft.params).reduce((a, t) => a + t.size, 0);

@@ -45,9 +45,13 @@ export type GlueRaceSettings = Omit<GlueLinkSettings, 'runs' | 'xAxis'> & {
   runs: { label: string; config: OptimizerConfig }[];
 };
 
-/** A checkpoint to continue: run `run` of the race from these two files (checkpoint.ts formats). */
+/**
+ * A checkpoint to continue: run `run` of the race on seed `seed` (0 when absent: the first) from
+ * these two files (checkpoint.ts formats).
+ */
 export interface ResumeFrom {
   run: number;
+  seed?: number;
   weights: NamedBlob;
   state: NamedBlob;
 }

@@ -19,6 +19,10 @@ import { useWasm } from '../tf/roberta/tinyModel';
 import { WORD } from '../tf/roberta/shape';
 import { CheckpointStore, curvesOf } from './glueCheckpoints';
 import { TokenStore } from './tokenStore';
+import { fromKept } from '../pageState/glueResume';
+import { TASKS } from '../glue/tasks';
+import { fineTunedConfig } from '../glue/hfFolder';
+import { fixtureText } from '../testing/roberta';
 import { GlueHandlers } from './glueHandlers';
 import type { FromGlue, GlueFiles, GlueRaceSettings, NamedBlob, ResumeFrom } from './glueProtocol';
 
@@ -95,8 +99,8 @@ describe('GLUE checkpoints in the worker', () => {
     expect(first.h.state).toBe('stopped');
     expect(lossesOf(first.sent, 0)).toHaveLength(k);
     const manifest = await store.manifest();
-    expect(manifest?.runs[0]).toMatchObject({ label: 'AdaSAM', step: k, steps: N });
-    expect(manifest?.runs[1]).toBeNull();
+    expect(manifest?.runs[0][0]).toMatchObject({ label: 'AdaSAM', seed: 0, step: k, steps: N });
+    expect(manifest?.runs[1][0]).toBeNull();
 
     const kept = (await store.files(0))!;
     const resume: ResumeFrom = {
@@ -127,7 +131,7 @@ describe('GLUE checkpoints in the worker', () => {
 
     // both runs' last checkpoints are kept; the weights file has HF names and the full vocabulary
     const end = (await store.manifest())!;
-    expect(end.runs.map((r) => [r?.step, r?.status])).toEqual([
+    expect(end.runs.map(([r]) => [r?.step, r?.status])).toEqual([
       [N, 'ok'],
       [N, 'ok'],
     ]);
@@ -144,11 +148,14 @@ describe('GLUE checkpoints in the worker', () => {
       expect(weights.tensors.has(name), name).toBe(true);
     // only the last pair of each run stays on "disk"
     expect([...mem.files.keys()].sort()).toEqual([
+      'model-config.json',
+      'model-tokenizer.json',
+      'model-tokenizer_config.json',
       'race.json',
-      `run-0-${N}.model.safetensors`,
-      `run-0-${N}.optimizer.safetensors`,
-      `run-1-${N}.model.safetensors`,
-      `run-1-${N}.optimizer.safetensors`,
+      `run-0-seed-0-${N}.model.safetensors`,
+      `run-0-seed-0-${N}.optimizer.safetensors`,
+      `run-1-seed-0-${N}.model.safetensors`,
+      `run-1-seed-0-${N}.optimizer.safetensors`,
     ]);
   }, 240_000);
 
@@ -187,7 +194,7 @@ describe('GLUE checkpoints in the worker', () => {
     expect(status?.type === 'run' && status.message).toMatch(/last good weights/);
     const taken = lossesOf(sent, 0).length;
     expect(taken).toBeLessThan(N);
-    const kept = (await store.manifest())!.runs[0]!;
+    const kept = (await store.manifest())!.runs[0][0]!;
     expect(kept).toMatchObject({ status: 'diverged', step: taken });
     // the kept weights are finite: the rejected step committed nothing
     const weights = await openSafetensors(
@@ -263,4 +270,60 @@ describe('GLUE checkpoints in the worker', () => {
     expect(third.losses).toEqual(first.losses);
     expect(disk.files.get(name)?.length).toBe(bytes.length);
   }, 120_000);
+
+  it('keeps every seed’s checkpoints and continues a later seed’s run as the unbroken race', async () => {
+    const seeds = race({ seeds: 2 });
+    const straight = harness(new CheckpointStore(async () => memoryDir().dir));
+    await straight.h.handle({ type: 'start', files: tinyFiles(), settings: seeds });
+    const want = lossesOf(straight.sent, 1).filter((r) => r.seed === 1);
+    expect(want.map((r) => r.step)).toEqual([0, 1, 2, 3, 4]);
+
+    // stop the last run (AMSGrad on the second seed) after 2 of its steps
+    const mem = memoryDir();
+    const store = new CheckpointStore(async () => mem.dir);
+    const first = harness(store, 3 * N + 2);
+    await first.h.handle({ type: 'start', files: tinyFiles(), settings: seeds });
+    const manifest = (await store.manifest())!;
+    expect(manifest.runs.map((r) => r.map((e) => [e?.seed, e?.step, e?.status]))).toEqual([
+      [
+        [0, N, 'ok'],
+        [1, N, 'ok'],
+      ],
+      [
+        [0, N, 'ok'],
+        [1, 2, 'stopped'],
+      ],
+    ]);
+    // the model folder's files beside them: config.json with the task's head, the tokenizer
+    const model = await store.modelFiles();
+    expect(model.map((f) => f.name)).toEqual([
+      'config.json',
+      'tokenizer_config.json',
+      'tokenizer.json',
+    ]);
+    expect(await model[0].blob.text()).toBe(
+      fineTunedConfig(fixtureText('tiny/config.json'), TASKS.MRPC),
+    );
+    expect(await model[2].blob.text()).toBe(fixtureText('tokenizer.json'));
+
+    const c = await fromKept(store, manifest, 1, 1);
+    expect(c.resume).toMatchObject({ run: 1, seed: 1 });
+    expect(c.kept.map((r) => r?.seeds)).toEqual([['ok', 'ok'], ['ok']]);
+    expect(c.kept[1]!.curves.steps.map((r) => [r.seed, r.step])).toEqual([
+      ...[0, 1, 2, 3, 4].map((t) => [0, t]),
+      [1, 0],
+      [1, 1],
+    ]);
+    const second = harness(store);
+    await second.h.handle({ type: 'start', files: tinyFiles(), settings: seeds, resume: c.resume });
+    expect(second.sent.filter((m) => m.type === 'error')).toEqual([]);
+    const got = [
+      ...lossesOf(first.sent, 1).filter((r) => r.seed === 1),
+      ...lossesOf(second.sent, 1),
+    ];
+    expect(got.map((r) => [r.seed, r.step])).toEqual(want.map((r) => [1, r.step]));
+    got.forEach((r, t) => expect(close(r.loss, want[t].loss), `step ${t}`).toBe(true));
+    // only that run trained: the others are done
+    expect(lossesOf(second.sent, 0)).toEqual([]);
+  }, 240_000);
 });
