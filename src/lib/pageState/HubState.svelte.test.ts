@@ -2,12 +2,15 @@
  * The GLUE page's Hub state in Node: an in-memory OPFS and a fake Hub (its API naming the commit
  * and files, its CDN answering Range requests). A click downloads a model and a task's data at one
  * commit, progress names the file and bytes; cancel keeps the chunks for a resume; a missing id
- * or file is explained; the cached sets come back as the worker's files by role.
+ * or file is explained; the cached sets come back as the worker's files by role; the token ids
+ * the worker kept are listed with their sizes and deleted one by one.
  */
 import { describe, expect, it } from 'vitest';
 import { HubCache } from '../glue/hubCache';
 import { cachedData, cachedModel } from '../glue/hubSets';
 import { fakeHub, memoryDir } from '../testing/hub';
+import { entryName } from '../worker/tokenFormat';
+import { TokenStore } from '../worker/tokenStore';
 import { CHUNK_BYTES, HubState } from './HubState.svelte';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -161,5 +164,43 @@ describe('HubState', () => {
     expect(state.available).toBe(false);
     expect(await state.downloadModel(ID, '')).toBeNull();
     expect(hub.requests).toEqual([]);
+  });
+
+  it('lists the token ids the worker kept, with their sizes, and deletes one', async () => {
+    const tokensDir = memoryDir();
+    const tokens = new TokenStore(async () => tokensDir.dir);
+    const key = (task: string) => ({
+      encoding: 1,
+      task,
+      maxLen: 40,
+      maxTrain: 0,
+      maxDev: 0,
+      tokenizer: 'json:aa',
+      train: 'bb',
+      dev: null,
+    });
+    const source = {
+      model: null,
+      revision: null,
+      tokenizer: 'tokenizer.json',
+      train: 't',
+      dev: null,
+    };
+    const rows = { train: [{ ids: [0, 2], label: 1 }], dev: [] };
+    const sizes = [
+      await tokens.put(key('RTE'), source, rows),
+      await tokens.put(key('MRPC'), source, rows),
+    ];
+    const state = new HubState(new HubCache(async () => memoryDir().dir), fetch, undefined, tokens);
+    await state.refresh();
+    expect(state.tokens.map((t) => [t.header?.key.task, t.size]).sort()).toEqual(
+      [
+        ['MRPC', sizes[1]],
+        ['RTE', sizes[0]],
+      ].sort(),
+    );
+    await state.removeTokens(await entryName(key('RTE')));
+    expect(state.tokens.map((t) => t.header?.key.task)).toEqual(['MRPC']);
+    expect(tokensDir.files.size).toBe(1);
   });
 });
