@@ -86,17 +86,27 @@ async function run(
     if (!info) break;
     if (counting) outside = Math.max(outside ?? 0, dispatches - info.gradEvals * pass);
     t.scalars.push(scalars(info));
-    if (!opts.summary) {
-      const kept = info as TensorStep;
-      t.delta.push(kept.delta ? await flat(kept.delta) : t.x[0].map(() => 0));
-      t.g.push(await flat(kept.g));
-      t.eta.push(await flat(kept.eta));
+    // every readback of the step at once: one GPU round trip's wait, not seven in a row
+    const kept = opts.summary ? null : (info as TensorStep);
+    const [delta, g, eta, m, v, vhat, x] = await Promise.all([
+      kept?.delta ? flat(kept.delta) : null,
+      flat(kept?.g),
+      flat(kept?.eta),
+      flat(opt.state.m),
+      flat(opt.state.second?.v),
+      flat(opt.state.second?.vHat),
+      flat(opt.params),
+    ]);
+    if (kept) {
+      t.delta.push(delta ?? t.x[0].map(() => 0));
+      t.g.push(g);
+      t.eta.push(eta);
     }
-    t.m.push(await flat(opt.state.m));
-    t.v.push(await flat(opt.state.second?.v));
-    t.vhat.push(await flat(opt.state.second?.vHat));
+    t.m.push(m);
+    t.v.push(v);
+    t.vhat.push(vhat);
     info.release();
-    t.x.push(await flat(opt.params));
+    t.x.push(x);
     // tensors alive after each released step: the same from the first step on
     if (i === 0) tensorsAfterFirst = tf.memory().numTensors;
   }
