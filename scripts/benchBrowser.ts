@@ -63,6 +63,7 @@ async function runOne(
   backend: Backend,
   steps: number,
   warmup: number,
+  query = '',
 ): Promise<TransformerFigure> {
   const budgetS = LOAD_BUDGET_S + BUDGET_S_PER_ROUND[backend] * (steps + warmup);
   const browser = await launchChromium();
@@ -70,7 +71,7 @@ async function runOne(
     const work = (async (): Promise<TransformerFigure> => {
       const page = await browser.newPage();
       await page.goto(
-        `${base}scripts/bench-transformer.html?backend=${backend}&steps=${steps}&warmup=${warmup}`,
+        `${base}scripts/bench-transformer.html?backend=${backend}&steps=${steps}&warmup=${warmup}${query}`,
         { timeout: LOAD_BUDGET_S * 1000 },
       );
       const handle = await page.waitForFunction(
@@ -115,15 +116,23 @@ async function withDevServer<T>(work: (base: string) => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * Every backend as the lab would start it (`wasm`: wasmThreads()'s choice of threads), and
+ * `wasm2Threads`: WASM forced to the threaded build with 2 threads, so the thread rule can be
+ * checked on the machine at hand.
+ */
 export async function benchTransformerBrowser(
   opts: { steps?: number; warmup?: number; backends?: readonly Backend[] } = {},
-): Promise<Partial<Record<Backend, TransformerFigure>>> {
+): Promise<Partial<Record<Backend | 'wasm2Threads', TransformerFigure>>> {
   const steps = opts.steps ?? 5;
   const warmup = opts.warmup ?? 1;
   return withDevServer(async (base) => {
-    const results: Partial<Record<Backend, TransformerFigure>> = {};
-    for (const backend of opts.backends ?? BACKENDS)
+    const results: Partial<Record<Backend | 'wasm2Threads', TransformerFigure>> = {};
+    for (const backend of opts.backends ?? BACKENDS) {
       results[backend] = await runOne(base, backend, steps, warmup);
+      if (backend === 'wasm')
+        results.wasm2Threads = await runOne(base, backend, steps, warmup, '&threads=2');
+    }
     return results;
   });
 }

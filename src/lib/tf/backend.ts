@@ -10,7 +10,8 @@
  *   which Vite rewrites into emitted asset URLs in the worker bundle (and serves from
  *   node_modules in dev). The site is served cross-origin isolated (vite.config.ts headers, or
  *   the service worker on a static host), so the threaded SIMD build runs where the browser
- *   allows it (startWasm); elsewhere the single-threaded SIMD build. In Node the files are read
+ *   allows it and the machine has more than 2 cores (startWasm, wasmThreads); elsewhere the
+ *   single-threaded SIMD build. In Node the files are read
  *   from node_modules (`nodeWasmDir`), single-threaded.
  *
  * The backend packages are imported dynamically, so importing this module in Node does not
@@ -36,6 +37,8 @@ export interface PickOptions {
   nodeWasmDir?: string;
   /** skip these (e.g. one that just failed) */
   exclude?: BackendName[];
+  /** threads for the threaded WASM build instead of wasmThreads()'s choice (benchmarks) */
+  wasmThreads?: number;
 }
 
 export const AUTO_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -105,28 +108,39 @@ async function register(name: BackendName, o: PickOptions): Promise<void> {
 }
 
 /**
- * Threads for tfjs's threaded WASM build (used when the page is cross-origin isolated): every
- * logical core, at most 4.
+ * Threads for tfjs's WASM backend: 1 (the single-threaded SIMD build) on a machine with at most
+ * 2 logical cores, else every logical core, at most 4. Why not 2 on 2 cores: measured on the
+ * project's 2-core machine in headless Chromium (scripts/benchBrowser.ts, benchmark transformer,
+ * 2026-12-01), an AdaSAM step took about twice as long on 2 threads as on 1 (load 5–7: 514 against
+ * 287 ms; see the README's bench section): the thread that runs tfjs's JavaScript between kernels
+ * and XNNPACK's second worker share two cores with the browser's own threads, and the pool's
+ * hand-offs between small kernels cost more than the second core gives back.
  */
-export function wasmThreads(): number {
-  return Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1));
+export function wasmThreads(cores = globalThis.navigator?.hardwareConcurrency ?? 1): number {
+  return cores <= 2 ? 1 : Math.min(4, cores);
 }
 
 /**
- * Starts the WASM backend, threaded where the page is cross-origin isolated. tfjs-wasm 4.22 caps
+ * Starts the WASM backend, threaded where the page is cross-origin isolated and wasmThreads() is
+ * over 1. tfjs-wasm 4.22 caps
  * XNNPACK's pool at hardwareConcurrency / 2 (read once while the module instantiates), which is a
  * single thread on a 2-core machine; reporting twice the wanted count during that moment lifts the
  * cap. If the threaded start fails or takes over 30 s, the single-threaded SIMD build is started
  * instead (the backend is registered again from the same factory).
  */
-async function startWasm(): Promise<boolean> {
+async function startWasm(threadsWanted?: number): Promise<boolean> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = threadsWanted ?? wasmThreads();
   const threaded =
+    threads > 1 &&
     globalThis.crossOriginIsolated === true &&
     (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  if (!threaded) return tf.setBackend('wasm');
+  if (!threaded) {
+    // tfjs picks the threaded build whenever the page may use it; one thread runs the plain SIMD build
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    return tf.setBackend('wasm');
+  }
   const factory = tf.findBackendFactory('wasm');
-  const threads = wasmThreads();
   wasm.setThreadsCount(threads);
   const nav = globalThis.navigator as { hardwareConcurrency: number };
   Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
@@ -214,7 +228,9 @@ export async function pickBackend(
       // cpu backend's; unpacked binary ops agree to 1e-7 (tests/e2e/lab.spec.ts checks this).
       if (name === 'webgl') tf.env().set('WEBGL_PACK_BINARY_OPERATIONS', false);
       const started =
-        name === 'wasm' && !o.nodeWasmDir ? await startWasm() : await tf.setBackend(name);
+        name === 'wasm' && !o.nodeWasmDir
+          ? await startWasm(o.wasmThreads)
+          : await tf.setBackend(name);
       if (!started) throw new Error('setBackend returned false');
       await tf.ready();
       await smokeTest();
