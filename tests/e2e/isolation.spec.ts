@@ -28,7 +28,7 @@ async function trainsOnThreadedWasm(page: Page) {
   else await expect(page.getByText('wasm was asked for', { exact: true })).toBeVisible();
 }
 
-test('served with COOP/COEP, both pages are isolated and the lab trains on threaded wasm', async ({
+test('served with COOP/COEP, both pages are isolated and the lab trains on wasm (threaded on more than 2 cores)', async ({
   page,
 }) => {
   test.setTimeout(90_000);
