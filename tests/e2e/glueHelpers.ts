@@ -73,7 +73,8 @@ export interface GlueDebug {
   steps: { step: number; loss: number }[][];
   runStatus: string[];
   error: { phase: string; message: string } | null;
-  checkpoint: { runs: ({ step: number } | null)[] } | null;
+  /** per run, per seed (glueCheckpoints.ts manifest version 2) */
+  checkpoint: { runs: ({ step: number } | null)[][] } | null;
 }
 
 /** `window.__glue`'s status, losses and error, copied out of the page. */

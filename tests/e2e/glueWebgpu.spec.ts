@@ -66,7 +66,7 @@ test('a 3-step race on WebGPU gives the glue command’s losses; a lost device g
           __glueWorker: (type: string) => void;
         };
         const timer = setInterval(() => {
-          if ((w.__glue.checkpoint?.runs[0]?.step ?? 0) >= 1) {
+          if ((w.__glue.checkpoint?.runs[0]?.[0]?.step ?? 0) >= 1) {
             clearInterval(timer);
             w.__glueWorker('test-lose-device');
             done();
