@@ -106,9 +106,13 @@ async function benchTransformerNode(): Promise<Record<'cpu' | 'wasm', Transforme
   const { transformerFigure } = await import('./benchTransformer');
   const { resolve } = await import('node:path');
   const nodeWasmDir = resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/';
+  const cpuClock = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   return {
-    cpu: await transformerFigure('cpu'),
-    wasm: await transformerFigure('wasm', { pick: { nodeWasmDir } }),
+    cpu: await transformerFigure('cpu', { cpuClock }),
+    wasm: await transformerFigure('wasm', { pick: { nodeWasmDir }, cpuClock }),
   };
 }
 

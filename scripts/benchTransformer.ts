@@ -18,7 +18,9 @@
  *                       (f = Σ c⊙x, one multiply per tensor), divided by the AdaSAM step: the
  *                       update's own cost measured without subtraction noise.
  * Medians over `steps` timed steps after `warmup` untimed ones; the step kinds are interleaved so
- * drift (thermal, other processes) hits all of them alike.
+ * drift (thermal, other processes) hits all of them alike. Given a CPU clock (Node), the same
+ * medians in the process's CPU time too (`cpuTime`), which other work on the machine disturbs
+ * far less than the wall clock.
  *
  * Run: npx tsx -e "import('./scripts/benchTransformer.ts').then(async m=>console.log(await m.benchTransformer()))"
  */
@@ -65,6 +67,22 @@ export interface BenchResult {
   directUpdateShare: number;
   /** WASM threads in use (1 without cross-origin isolation); null on other backends */
   threads: number | null;
+  /**
+   * The same medians in CPU time of the process (Node, where the bench is given a CPU clock;
+   * null in the browser): on a machine shared with other work the wall clock measures the load
+   * as much as the step, and a one-threaded backend's CPU time much less so.
+   */
+  cpuTime: CpuFigures | null;
+}
+
+/** Medians of a step kind's CPU time (ms), and the update share computed from them. */
+export interface CpuFigures {
+  amsgradMs: number;
+  adasamMs: number;
+  twoGradMs: number;
+  cheapStepMs: number;
+  /** (adasamMs − twoGradMs) / adasamMs in CPU time */
+  updateShare: number;
 }
 
 const median = (a: number[]) => {
@@ -74,7 +92,14 @@ const median = (a: number[]) => {
 
 /** Runs in Node (cpu) and in the browser (scripts/benchTransformerPage.ts picks each backend). */
 export async function benchTransformer(
-  opts: { steps?: number; warmup?: number; backend?: BackendPreference; pick?: PickOptions } = {},
+  opts: {
+    steps?: number;
+    warmup?: number;
+    backend?: BackendPreference;
+    pick?: PickOptions;
+    /** the process's CPU time in ms (Node: process.cpuUsage), for `cpuTime` */
+    cpuClock?: () => number;
+  } = {},
 ): Promise<BenchResult> {
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
@@ -107,10 +132,21 @@ export async function benchTransformer(
   const cheap = new TensorOptimizer(recipe('adasam', 'torch', { lr: 1e-3, rho: 0.05 }), x0);
   const vg = mapValueAndGrad(lossFn, keys);
 
+  const cpuClock = opts.cpuClock;
+  const cpu = {
+    ams: [] as number[],
+    ada: [] as number[],
+    grads: [] as number[],
+    cheap: [] as number[],
+  };
+  let lastCpu = 0;
   const time = async (f: () => Promise<void>) => {
+    const c0 = cpuClock?.() ?? 0;
     const t0 = performance.now();
     await f();
-    return performance.now() - t0;
+    const wall = performance.now() - t0;
+    lastCpu = (cpuClock?.() ?? 0) - c0;
+    return wall;
   };
   const stepOf = (opt: TensorOptimizer, f: typeof lossFn) => async () => {
     const info = await opt.step(f);
@@ -136,18 +172,19 @@ export async function benchTransformer(
     grads: [] as number[],
     cheap: [] as number[],
   };
-  for (let i = 0; i < warmup + steps; i++) {
-    const ams = await time(stepOf(amsgrad, lossFn));
-    const ada = await time(stepOf(adasam, lossFn));
-    const grads = await time(twoGrads);
-    const ch = await time(stepOf(cheap, cheapLoss));
-    if (i >= warmup) {
-      t.ams.push(ams);
-      t.ada.push(ada);
-      t.grads.push(grads);
-      t.cheap.push(ch);
+  const kinds = [
+    ['ams', stepOf(amsgrad, lossFn)],
+    ['ada', stepOf(adasam, lossFn)],
+    ['grads', twoGrads],
+    ['cheap', stepOf(cheap, cheapLoss)],
+  ] as const;
+  for (let i = 0; i < warmup + steps; i++)
+    for (const [kind, f] of kinds) {
+      const wall = await time(f);
+      if (i < warmup) continue;
+      t[kind].push(wall);
+      cpu[kind].push(lastCpu);
     }
-  }
   amsgrad.dispose();
   adasam.dispose();
   cheap.dispose();
@@ -178,13 +215,22 @@ export async function benchTransformer(
       tf.getBackend() === 'wasm'
         ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()
         : null,
+    cpuTime: cpuClock
+      ? {
+          amsgradMs: median(cpu.ams),
+          adasamMs: median(cpu.ada),
+          twoGradMs: median(cpu.grads),
+          cheapStepMs: median(cpu.cheap),
+          updateShare: (median(cpu.ada) - median(cpu.grads)) / median(cpu.ada),
+        }
+      : null,
   };
 }
 
 /** The benchmark on `backend` as a figure that says what happened instead of throwing. */
 export async function transformerFigure(
   backend: 'cpu' | 'wasm' | 'webgl' | 'webgpu',
-  opts: { steps?: number; warmup?: number; pick?: PickOptions } = {},
+  opts: { steps?: number; warmup?: number; pick?: PickOptions; cpuClock?: () => number } = {},
 ): Promise<TransformerFigure> {
   try {
     return { status: 'ok', ...(await benchTransformer({ ...opts, backend })) };
