@@ -73,8 +73,8 @@ export interface GlueDebug {
   steps: { step: number; loss: number }[][];
   runStatus: string[];
   error: { phase: string; message: string } | null;
-  /** per run, per seed (glueCheckpoints.ts manifest version 2) */
-  checkpoint: { runs: ({ step: number } | null)[][] } | null;
+  /** the kept checkpoints, [run][seed] (glueCheckpoints.ts) */
+  checkpoint: { runs: ({ step: number; status: string } | null)[][] } | null;
 }
 
 /** `window.__glue`'s status, losses and error, copied out of the page. */
@@ -96,7 +96,8 @@ export const readGlue = (page: Page) =>
   );
 
 /** Spec §9.4 float32 tolerance. */
-const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
+export const close = (got: number, want: number) =>
+  Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
 
 /** Both runs ended ok, each with the steps 0…n−1 whose losses equal `want`'s at float32 tolerance. */
 export function expectLosses(g: GlueDebug, want: number[][], n: number) {

@@ -13,7 +13,7 @@ const DIST = 'dist';
 /** Every global a hook defines (Lab.svelte, Explainer.svelte, Glue.svelte). */
 const HOOKS = ['__lab', '__labEmit', '__explainerBench', '__glue', '__glueWorker'];
 /** Messages only the test build's workers answer (glue.worker.ts) */
-const HOOK_MESSAGES = ['test-lose-device'];
+const HOOK_MESSAGES = ['test-lose-device', 'test-gpu-oom'];
 
 let server: PreviewServer;
 let base: string;

@@ -18,6 +18,7 @@
  * register WebGPU or load WASM until asked.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName, BackendPreference } from '../lab/types';
 import { shareWasmIdentity } from './wasmIdentity';
 
@@ -255,6 +256,40 @@ export async function pickBackend(
     }
   }
   throw new Error(`no tfjs backend could start: ${fallbacks.join('; ')}`);
+}
+
+/** The tfjs WebGPU backend's device; null while another backend is active. */
+export function webgpuDevice(): GPUDevice | null {
+  return tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGPUBackend).device : null;
+}
+
+/** The private pool of tfjs-webgpu 4.22's BufferManager (buffer_manager.ts): buffers for reuse. */
+interface BufferPool {
+  bufferManager?: {
+    freeBuffers: Map<string, GPUBuffer[]>;
+    numFreeBuffers: number;
+    numBytesAllocated: number;
+  };
+}
+
+/**
+ * Destroys the GPU buffers tfjs keeps for reuse. A buffer whose allocation failed is an invalid
+ * object that tfjs pools like any other once its tensor is disposed: handed to a later tensor of
+ * the same size, it would turn that tensor into garbage. After an out-of-memory error the pool
+ * goes (tfjs allocates afresh); its keys stay, as BufferManager reads an empty map as disposed.
+ */
+export function dropPooledGpuBuffers(): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const pool = (tf.backend() as unknown as BufferPool).bufferManager;
+  if (!pool) return;
+  for (const buffers of pool.freeBuffers.values()) {
+    for (const b of buffers) {
+      pool.numBytesAllocated -= b.size;
+      b.destroy();
+    }
+    buffers.length = 0;
+  }
+  pool.numFreeBuffers = 0;
 }
 
 /** Reports a lost WebGPU device once (the browser resolves device.lost when it happens). */

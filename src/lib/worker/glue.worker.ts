@@ -21,8 +21,11 @@ const handlers = new GlueHandlers({
 });
 
 scope.onmessage = (e) => {
-  if (import.meta.env.MODE === 'test' && (e.data as { type: string }).type === 'test-lose-device')
-    return void loseDevice();
+  if (import.meta.env.MODE === 'test') {
+    const type = (e.data as { type: string }).type;
+    if (type === 'test-lose-device') return void loseDevice();
+    if (type === 'test-gpu-oom') return void outOfMemoryInNextScope();
+  }
   void handlers.handle(e.data);
 };
 
@@ -35,6 +38,28 @@ async function loseDevice(): Promise<void> {
   const tf = await import('@tensorflow/tfjs');
   const backend = tf.getBackend() === 'webgpu' ? tf.backend() : null;
   (backend as unknown as { device?: { destroy(): void } } | null)?.device?.destroy();
+}
+
+/**
+ * Test build only: a real out-of-memory error inside the next error scope the handlers push (a
+ * step, a dev evaluation or a checkpoint's readback), as a model too large for the GPU would
+ * give. The device is asked for one buffer of its largest size: SwiftShader's Vulkan refuses
+ * the allocation (vkAllocateMemory: VK_ERROR_OUT_OF_DEVICE_MEMORY) at once, and Dawn reports it as a
+ * GPUOutOfMemoryError to the scope, not as a throw.
+ */
+async function outOfMemoryInNextScope(): Promise<void> {
+  const { webgpuDevice } = await import('../tf/backend');
+  const device = webgpuDevice();
+  if (!device) return;
+  const push = device.pushErrorScope.bind(device);
+  device.pushErrorScope = (filter) => {
+    push(filter);
+    if (filter !== 'out-of-memory') return;
+    device.pushErrorScope = push;
+    device
+      .createBuffer({ size: device.limits.maxBufferSize, usage: GPUBufferUsage.STORAGE })
+      .destroy();
+  };
 }
 
 scope.addEventListener('unhandledrejection', (e) => {

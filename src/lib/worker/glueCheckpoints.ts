@@ -161,6 +161,16 @@ export class CheckpointStore {
     return m;
   }
 
+  /** Marks a kept run and seed's status (e.g. stopped by too little memory) without new files. */
+  async mark(run: number, seed: number, status: RunStatus): Promise<RaceManifest | null> {
+    const m = await this.manifest();
+    const kept = m?.runs[run]?.[seed];
+    if (!m || !kept) return m;
+    kept.status = status;
+    await this.#writeManifest(m);
+    return m;
+  }
+
   /** The two files of a kept run and seed, as Files read lazily from disk. */
   async files(run: number, seed = 0): Promise<{ weights: Blob; state: Blob } | null> {
     const kept = (await this.manifest())?.runs[run]?.[seed];

@@ -23,7 +23,13 @@ import { numLabels, TASKS, type TaskSpec } from '../glue/tasks';
 import { loadTokenizer, loadTokenizerFromVocabMerges, type GlueTokenizer } from '../glue/tokenizer';
 import { ConfigError, validateConfig, type OptimizerConfig } from '../optim/config';
 import type { Schedule } from '../optim/schedule';
-import { pickBackend, type BackendChoice, type PickOptions } from '../tf/backend';
+import {
+  dropPooledGpuBuffers,
+  pickBackend,
+  webgpuDevice,
+  type BackendChoice,
+  type PickOptions,
+} from '../tf/backend';
 import { encodeRows, firstRows, headOf, metricsOf } from '../tf/glue/examples';
 import { stepsPerEpoch } from '../tf/glue/order';
 import { stateFile, weightsFile } from '../tf/glue/checkpoint';
@@ -40,7 +46,14 @@ import {
   type ModelFile,
   type RunCurves,
 } from './glueCheckpoints';
-import { GPU_BACKENDS, isOutOfMemory, memoryAdvice } from './glueFailure';
+import {
+  GPU_BACKENDS,
+  GpuError,
+  GpuErrorWatch,
+  isOutOfMemory,
+  memoryAdvice,
+  type ErrorReportingDevice,
+} from './glueFailure';
 import { bytesOf, TokenCache, tokenKeyOf, tokenSourceOf } from './tokenCache';
 import { canonicalJson, entryName, type TokenKey, type TokenRows } from './tokenFormat';
 import type { TokenStore } from './tokenStore';
@@ -69,6 +82,8 @@ export interface GlueDeps {
   checkpoints?: CheckpointStore | null;
   /** where token ids are kept across reloads (OPFS; memory in Node tests); null: memory only */
   tokens?: TokenStore | null;
+  /** the WebGPU device whose errors are watched while the race is on webgpu (Node tests: a fake) */
+  gpuDevice?: () => ErrorReportingDevice | null;
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -162,6 +177,8 @@ export class GlueHandlers {
   #backend: BackendName | null = null;
   /** the backends that failed in this worker (a lost device does not come back) */
   readonly #failed: BackendName[] = [];
+  /** the WebGPU device's error watch, while the race runs on webgpu */
+  #gpu: GpuErrorWatch | null = null;
 
   constructor(deps: GlueDeps) {
     this.#d = {
@@ -170,6 +187,7 @@ export class GlueHandlers {
       yieldToEvents: deps.yieldToEvents ?? (() => new Promise((r) => setTimeout(r, 0))),
       checkpoints: deps.checkpoints ?? null,
       tokens: deps.tokens ?? null,
+      gpuDevice: deps.gpuDevice ?? webgpuDevice,
     };
   }
 
@@ -213,6 +231,22 @@ export class GlueHandlers {
   #setState(state: GlueState): void {
     this.#state = state;
     this.#d.post({ type: 'state', state });
+  }
+
+  /**
+   * Runs a section that works the GPU (a step, a dev evaluation, a checkpoint's readback) so that
+   * an error the WebGPU device reports instead of throwing (issue 9 item 6: too little GPU memory)
+   * is thrown as a GpuError; as is on other backends.
+   */
+  #guard<T>(f: () => Promise<T>): Promise<T> {
+    const device = this.#backend === 'webgpu' ? this.#d.gpuDevice() : null;
+    if (this.#gpu && this.#gpu.device !== device) {
+      this.#gpu.dispose();
+      this.#gpu = null;
+    }
+    if (!device) return f();
+    this.#gpu ??= new GpuErrorWatch(device);
+    return this.#gpu.guard(f);
   }
 
   /** Each file on its own, so that every bad one is named at once; nothing is kept. */
@@ -351,7 +385,7 @@ export class GlueHandlers {
             const next = await this.#fallBack(i, k, s, e);
             if (next === false) {
               const message = isOutOfMemory(messageOf(e))
-                ? memoryAdvice(this.#backend ?? 'wasm', messageOf(e), s)
+                ? await this.#outOfMemory(i, k, s, e)
                 : messageOf(e);
               this.#d.post({ type: 'run', run: i, seed: k, status: 'stopped', message });
               this.#d.post({ type: 'error', phase: 'train', message });
@@ -363,6 +397,24 @@ export class GlueHandlers {
         }
       }
     this.#setState(stopped ? 'stopped' : 'done');
+  }
+
+  /**
+   * Run i on seed k ran out of memory: the message with the levers that make it smaller, and its
+   * last kept checkpoint (from before the failed section: nothing after it is trusted) marked as
+   * stopped there.
+   */
+  async #outOfMemory(i: number, k: number, s: GlueRaceSettings, e: unknown): Promise<string> {
+    // an allocation that failed on WebGPU left an invalid buffer in tfjs's pool
+    if (this.#backend === 'webgpu') dropPooledGpuBuffers();
+    const advice = memoryAdvice(this.#backend ?? 'wasm', messageOf(e), s);
+    const store = this.#d.checkpoints;
+    const manifest = store ? await store.mark(i, k, 'stopped').catch(() => null) : null;
+    const kept = manifest?.runs[i]?.[k];
+    if (manifest) this.#d.post({ type: 'checkpoint', manifest });
+    return kept
+      ? `${advice} The run stopped; its checkpoint at step ${kept.step} is kept.`
+      : `${advice} The run stopped (no checkpoint of it was kept yet).`;
   }
 
   /** A fresh run of `config` from the file's weights (or a checkpoint's) over the prepared rows. */
@@ -440,6 +492,8 @@ export class GlueHandlers {
         checkEvery: s.evalEvery,
         onProgress: (batch, step) => post({ type: 'speedup-progress', batch, step, cap }),
         between: async () => {
+          // its steps run outside error scopes: what the device reported arrives as events
+          this.#gpu?.check();
           await this.#d.yieldToEvents();
           while (this.#paused && !this.#stop) await new Promise<void>((w) => (this.#wake = w));
           return this.#stop;
@@ -634,7 +688,10 @@ export class GlueHandlers {
     }
   }
 
-  /** Keeps run i's weights and optimizer state on seed k (and its curves); never throws. */
+  /**
+   * Keeps run i's weights and optimizer state on seed k (and its curves). Throws only a GPU error
+   * of the readback (it stops the run; the earlier checkpoint stays); other failures are notices.
+   */
   async #keep(
     i: number,
     k: number,
@@ -645,14 +702,28 @@ export class GlueHandlers {
   ) {
     const store = this.#d.checkpoints;
     if (!store) return;
-    try {
-      const weights = await weightsFile(run.ft, run.fullWord);
-      const state = await stateFile(run.ft, {
-        [CURVES_KEY]: JSON.stringify(curves),
-        label: s.runs[i].label,
-        run: String(i),
-        seed: String(k),
+    const notKept = (e: unknown) =>
+      this.#d.post({
+        type: 'notice',
+        message: `the checkpoint at step ${run.ft.t} was not kept: ${messageOf(e)}`,
       });
+    let weights: Uint8Array, state: Uint8Array;
+    try {
+      // read back under the device's watch: what a readback short of memory gave is not kept
+      [weights, state] = await this.#guard(async () => [
+        await weightsFile(run.ft, run.fullWord),
+        await stateFile(run.ft, {
+          [CURVES_KEY]: JSON.stringify(curves),
+          label: s.runs[i].label,
+          run: String(i),
+          seed: String(k),
+        }),
+      ]);
+    } catch (e) {
+      if (e instanceof GpuError) throw e;
+      return notKept(e);
+    }
+    try {
       const info = {
         label: s.runs[i].label,
         seed: k,
@@ -662,10 +733,7 @@ export class GlueHandlers {
       const manifest = await store.save(i, { ...info, status }, weights, state);
       this.#d.post({ type: 'checkpoint', manifest });
     } catch (e) {
-      this.#d.post({
-        type: 'notice',
-        message: `the checkpoint at step ${run.ft.t} was not kept: ${messageOf(e)}`,
-      });
+      notKept(e);
     }
   }
 
@@ -732,7 +800,7 @@ export class GlueHandlers {
       const perStep = spec.config.rho > 0 ? 2 : 1;
       const evaluate = async (step: number, wallMs: number) => {
         if (!inp.devData || inp.dev.length === 0) return;
-        const outputs = await run.ft.predict(inp.dev, Math.max(s.batch, 32));
+        const outputs = await this.#guard(() => run.ft.predict(inp.dev, Math.max(s.batch, 32)));
         const metrics = metricsOf(inp.devData, outputs);
         if (metrics) {
           const point = { step, gradEvals: step * perStep, seed: k, wallMs, metrics };
@@ -759,12 +827,14 @@ export class GlueHandlers {
         const eta =
           k === 0 && (t === 0 || (t + 1) % s.evalEvery === 0 || t + 1 === inp.schedule.steps);
         let seen: Inspected | null = null;
-        const rec = await run.ft.step(
-          s.diagnostics
-            ? async (info) => {
-                seen = await inspectStep(info, { config: spec.config, groups, k: t + 1, eta });
-              }
-            : undefined,
+        const rec = await this.#guard(() =>
+          run.ft.step(
+            s.diagnostics
+              ? async (info) => {
+                  seen = await inspectStep(info, { config: spec.config, groups, k: t + 1, eta });
+                }
+              : undefined,
+          ),
         );
         wallMs += performance.now() - t0;
         if (!rec) {
