@@ -73,7 +73,7 @@ export interface GlueDebug {
   steps: { step: number; loss: number }[][];
   runStatus: string[];
   error: { phase: string; message: string } | null;
-  /** the kept checkpoints, [run][seed] (glueCheckpoints.ts) */
+  /** per run, per seed (glueCheckpoints.ts manifest version 2) */
   checkpoint: { runs: ({ step: number; status: string } | null)[][] } | null;
 }
 
