@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../optim/config';
 import { updateCannotOverflow } from '../../optim/overflow';
 import type { ValueAndGrad } from '../../optim/step';
+import type { LeafState } from '../leafStep';
 import type { TensorMap } from '../tensorSpace';
 import {
   radiusScale,
@@ -144,15 +145,7 @@ export function hostAscend(
   };
 }
 
-/** One parameter tensor's state, as the optimizer holds it. */
-export interface HostLeaf {
-  x: tf.Variable;
-  m: tf.Variable;
-  v: tf.Variable | null;
-  vHat: tf.Variable | null;
-}
-
-const inputsOf = (host: HostArrays, l: HostLeaf, g: tf.Tensor): UpdateInputs => ({
+const inputsOf = (host: HostArrays, l: LeafState, g: tf.Tensor): UpdateInputs => ({
   x: host.read(l.x),
   g: host.read(g),
   m: host.read(l.m),
@@ -168,7 +161,7 @@ export function hostUpdateFinite(
   host: HostArrays,
   c: OptimizerConfig,
   k: number,
-  leaves: HostLeaf[],
+  leaves: LeafState[],
   g: tf.Tensor[],
 ): boolean {
   const attrs = updateAttrs(c, k);
@@ -193,7 +186,7 @@ export function hostCommit(
   host: HostArrays,
   c: OptimizerConfig,
   k: number,
-  l: HostLeaf,
+  l: LeafState,
   g: tf.Tensor,
   want: { eta: boolean; g: boolean },
 ): { eta: tf.Tensor | null; g: tf.Tensor | null } {
