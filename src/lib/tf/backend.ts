@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName, BackendPreference } from '../lab/types';
-import { shareWasmIdentity } from './wasmIdentity';
+import { replaceWasmKernels } from './wasmKernels';
 
 export interface BackendChoice {
   name: BackendName;
@@ -87,7 +87,7 @@ async function register(name: BackendName, o: PickOptions): Promise<void> {
   if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    shareWasmIdentity();
+    replaceWasmKernels();
     if (o.nodeWasmDir) wasm.setWasmPaths(o.nodeWasmDir);
     else {
       wasm.setWasmPaths({

@@ -12,7 +12,7 @@ import type { EncodedExample } from './batch';
 import { loadWeights, shapeFromConfig, type LoadedWeights } from './load';
 import { RobertaModel } from './model';
 import { pruneVocab, type VocabMap } from './vocab';
-import { shareWasmIdentity } from '../wasmIdentity';
+import { replaceWasmKernels } from '../wasmKernels';
 
 export type TinyTask = 'mrpc' | 'stsb';
 
@@ -23,7 +23,7 @@ export type TinyTask = 'mrpc' | 'stsb';
 export async function useWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
-  shareWasmIdentity(); // as pickBackend does: the goldens then check the sharing kernel too
+  replaceWasmKernels(); // as pickBackend does: the goldens then check the project's kernels too
   await tf.setBackend('wasm');
 }
 
