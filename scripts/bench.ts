@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --browser] [-- --glue[=preset]]`: speed figures as medians over
- * repeated runs (--glue: the GLUE engine's RoBERTa steps, scripts/benchGlue.ts; slow).
+ * `npm run bench [-- --json] [-- --browser] [-- --torch] [-- --glue[=preset]]`: speed figures as
+ * medians over repeated runs (--torch: WASM in Chromium side by side with PyTorch on the CPU,
+ * scripts/benchTorch.ts; --glue: the GLUE engine's RoBERTa steps, scripts/benchGlue.ts; slow).
  * Targets live here, not in timed tests (see README). Each section is independent, so a
  * missing optional part (a browser for --browser) skips only that section, saying why.
  */
@@ -15,6 +16,7 @@ import type { BenchReport, Skipped, TransformerFigure } from './benchReport';
 
 const json = process.argv.includes('--json');
 const browser = process.argv.includes('--browser');
+const torch = process.argv.includes('--torch');
 // --glue runs every GLUE preset; --glue=small or --glue=distilroberta-base one of them (minutes each)
 const glueArg = process.argv.find((a) => a === '--glue' || a.startsWith('--glue='));
 
@@ -146,6 +148,10 @@ async function main() {
       (await import('./benchBrowser')).benchWebgpuDispatches(),
     );
   }
+  if (torch)
+    results.torchSideBySide = await section(async () =>
+      (await import('./benchTorch')).benchTorch(),
+    );
   if (glueArg) {
     const only = glueArg.split('=')[1] as 'small' | 'distilroberta-base' | undefined;
     results.glue = await section(async () =>

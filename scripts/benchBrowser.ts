@@ -137,6 +137,11 @@ export async function benchTransformerBrowser(
   });
 }
 
+/** WASM as the lab starts it, alone (scripts/benchTorch.ts alternates it with PyTorch). */
+export function benchWasmBrowser(steps: number, warmup: number): Promise<TransformerFigure> {
+  return withDevServer((base) => runOne(base, 'wasm', steps, warmup));
+}
+
 /**
  * GPU dispatches of one AdaSAM step of the benchmark model outside its two gradient passes, op
  * path and fused programs, on SwiftShader WebGPU (tests/e2e/pages/fused.html counts them).

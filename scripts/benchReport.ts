@@ -7,6 +7,7 @@ import type { BasinBench } from './benchBasin';
 import type { ExplainerBench } from './benchExplainer';
 import type { GlueBench } from './benchGlue';
 import type { BenchResult } from './benchTransformer';
+import type { TorchSideBySide } from './benchTorch';
 
 /** Why a section has no figures (a missing browser, a failed build): the run goes on without it. */
 export interface Skipped {
@@ -46,6 +47,8 @@ export interface BenchReport {
   glue?: GlueBench | Skipped;
   /** --browser: dispatches of an AdaSAM step of the benchmark model on WebGPU */
   webgpuDispatches?: DispatchCount | Skipped;
+  /** --torch: WASM in headless Chromium and PyTorch on the CPU, alternating rounds */
+  torchSideBySide?: TorchSideBySide | Skipped;
 }
 
 /** Every top-level key, with the README's one-line meaning (the README lists the same keys). */
@@ -59,4 +62,5 @@ export const REPORT_KEYS: Record<keyof BenchReport, string> = {
   transformerBrowser: 'benchmark transformer in headless Chromium, per backend',
   glue: 'RoBERTa fine-tuning steps on wasm, batch 16 × 128 tokens (--glue only)',
   webgpuDispatches: 'GPU dispatches of an AdaSAM step outside the gradient passes',
+  torchSideBySide: 'AdaSAM step on WASM in Chromium beside PyTorch CPU, 2 and 1 threads',
 };
