@@ -2,7 +2,9 @@
  * Cross-origin isolation, so tfjs-wasm runs its threaded build: the preview server sends COOP/COEP
  * itself; on a static host that sends no headers (a plain file server here) the service worker
  * adds them and the first visit reloads once. Both pages and the lab's wasm training work
- * isolated (COEP would block anything that is not the app's own).
+ * isolated (COEP would block anything that is not the app's own). The threaded build also trains
+ * where wasmThreads() would not pick it (on 2 cores): the test build's `?threads=N` forces N threads,
+ * and its per-step losses are the single-threaded build's.
  */
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -39,6 +41,79 @@ test('served with COOP/COEP, both pages are isolated and the lab trains on wasm 
   await expect(page.getByRole('heading', { name: 'Transformer lab' })).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await trainsOnThreadedWasm(page);
+});
+
+interface WasmReport {
+  backend: string;
+  threads: number;
+  multithread: boolean;
+  sharedHeap: boolean;
+  crossOriginIsolated: boolean;
+  replaced: string[];
+}
+
+/**
+ * The lab's race on tfjs-wasm with `threads` threads (the test build's `?threads=N`): what the
+ * trainer worker reports of the build it trains on, and every run's per-step losses.
+ */
+async function raceOnThreads(page: Page, threads: number) {
+  const worker = page.waitForEvent('worker', (w) => /trainer\.worker/.test(w.url()));
+  await page.goto(`./?debug=1&threads=${threads}` + LAB);
+  await expect(page.getByRole('heading', { name: 'Transformer lab' })).toBeVisible();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await page.getByTestId('lab-start').click();
+  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
+  const report = (await (
+    await worker
+  ).evaluate(() =>
+    (self as unknown as { __trainerWasm: () => Promise<unknown> }).__trainerWasm(),
+  )) as WasmReport;
+  const losses = await page.evaluate(() =>
+    (globalThis as unknown as { __lab: { steps: { loss: number }[][] } }).__lab.steps.map((run) =>
+      run.map((m) => m.loss),
+    ),
+  );
+  return { report, losses };
+}
+
+test('forced onto 2 threads (test build), the lab trains on the threaded wasm build and gives the single-threaded build its losses bit for bit', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // 1 thread asked for explicitly: on more than 2 cores wasmThreads() would pick the threaded build
+  const single = await raceOnThreads(page, 1);
+  await expect(page.getByText('wasm was asked for', { exact: true })).toBeVisible();
+  const threaded = await raceOnThreads(page, 2);
+  const kernels = ['Slice', 'SplitV', 'Unpack', 'Transpose', 'Sum'];
+  expect(single.report).toEqual({
+    backend: 'wasm',
+    threads: 1,
+    multithread: false,
+    sharedHeap: false,
+    crossOriginIsolated: true,
+    replaced: kernels,
+  });
+  // the threaded build: XNNPACK's pool has 2 threads and the heap is shared memory, so the
+  // project's kernels ran their JavaScript on a SharedArrayBuffer
+  expect(threaded.report).toEqual({
+    backend: 'wasm',
+    threads: 2,
+    multithread: true,
+    sharedHeap: true,
+    crossOriginIsolated: true,
+    replaced: kernels,
+  });
+  await expect(page.getByText('wasm was asked for, on 2 threads', { exact: true })).toBeVisible();
+  // Bit for bit: XNNPACK hands each thread tiles of a matmul's outputs, but every output's sum over
+  // k runs inside one micro-kernel in the same order whatever the thread count (checked once by
+  // hand: a [1024, 1024]·[1024, 300] product and its gradient gave the same bits on 1 and 2
+  // threads); tfjs-wasm's other kernels and the project's JavaScript ones run on the calling thread.
+  // The default race: 4 runs, 6 steps each.
+  expect(single.losses.flat().length).toBe(4 * 6);
+  expect(single.losses.flat().every(Number.isFinite)).toBe(true);
+  expect(threaded.losses).toEqual(single.losses);
 });
 
 const TYPES: Record<string, string> = {

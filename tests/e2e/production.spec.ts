@@ -12,8 +12,11 @@ import { expect, test, type Page } from '@playwright/test';
 const DIST = 'dist';
 /** Every global a hook defines (Lab.svelte, Explainer.svelte, Glue.svelte). */
 const HOOKS = ['__lab', '__labEmit', '__explainerBench', '__glue', '__glueWorker'];
-/** Messages only the test build's workers answer (glue.worker.ts) */
-const HOOK_MESSAGES = ['test-lose-device', 'test-gpu-oom'];
+/**
+ * Messages only the test build's workers answer (glue.worker.ts, trainer.worker.ts), and the
+ * global the trainer worker then defines for worker.evaluate
+ */
+const HOOK_MESSAGES = ['test-lose-device', 'test-gpu-oom', 'test-wasm-threads', '__trainerWasm'];
 
 let server: PreviewServer;
 let base: string;

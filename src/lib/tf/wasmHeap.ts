@@ -27,6 +27,12 @@ export const bits = (a: HeapArray): Int32Array | Uint8Array =>
 
 const ours = new WeakSet<tf.KernelFunc>();
 
+/** Whether wasm's `name` is one of these replacements (the lab worker's test hook reports it). */
+export const isReplacedWasmKernel = (name: string): boolean => {
+  const config = tf.getKernel(name, 'wasm');
+  return config !== undefined && ours.has(config.kernelFunc);
+};
+
 /**
  * Registers `make(original)` as wasm's `name` in place of the package's kernel `original`, which
  * the replacement calls for the cases it leaves to it. The package's setup stays (kernels that call

@@ -10,7 +10,7 @@
  *
  * Imports no tfjs: the worker loads it.
  */
-import type { FromTrainer, ToTrainer } from './trainerProtocol';
+import type { FromTrainer, TestWasmThreads, ToTrainer } from './trainerProtocol';
 import type { LabSettings } from '../lab/types';
 
 export type TrainerListener = (msg: FromTrainer) => void;
@@ -36,7 +36,7 @@ export class TrainerClient {
     return () => this.#listeners.delete(listener);
   }
 
-  send(msg: ToTrainer): void {
+  send(msg: ToTrainer | TestWasmThreads): void {
     if (msg.type === 'init') this.#lastInit = msg.settings;
     if (!this.#worker) this.#spawn();
     this.#worker!.postMessage(msg);

@@ -37,6 +37,17 @@ export const TRAINER_PROTOCOL_VERSION = 1;
 
 // ─── messages ────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Test build only (trainer.worker.ts answers it there; the production bundle has no trace of it):
+ * start tfjs-wasm on `threads` threads instead of wasmThreads()'s choice, from the next backend
+ * pick on. Sent before the first init, so the browser tests can train on the threaded build on a
+ * 2-core machine, where wasmThreads() picks one thread.
+ */
+export interface TestWasmThreads {
+  type: 'test-wasm-threads';
+  threads: number;
+}
+
 export type ToTrainer =
   /** Build task, model and runs (disposes any previous ones). Replies backend-info then ready, or error. */
   | { type: 'init'; settings: LabSettings }
