@@ -4,7 +4,8 @@
  * adds them and the first visit reloads once. Both pages and the lab's wasm training work
  * isolated (COEP would block anything that is not the app's own). The threaded build also trains
  * where wasmThreads() would not pick it (on 2 cores): the test build's `?threads=N` forces N threads,
- * and its per-step losses are the single-threaded build's.
+ * and its per-step losses are the single-threaded build's; where the threaded build cannot start,
+ * the single-threaded one trains.
  */
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -56,9 +57,9 @@ interface WasmReport {
  * The lab's race on tfjs-wasm with `threads` threads (the test build's `?threads=N`): what the
  * trainer worker reports of the build it trains on, and every run's per-step losses.
  */
-async function raceOnThreads(page: Page, threads: number) {
+async function raceOnThreads(page: Page, threads: number, query = '') {
   const worker = page.waitForEvent('worker', (w) => /trainer\.worker/.test(w.url()));
-  await page.goto(`./?debug=1&threads=${threads}` + LAB);
+  await page.goto(`./?debug=1&threads=${threads}${query}` + LAB);
   await expect(page.getByRole('heading', { name: 'Transformer lab' })).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.getByTestId('lab-start').click();
@@ -78,7 +79,7 @@ async function raceOnThreads(page: Page, threads: number) {
   return { report, losses };
 }
 
-test('forced onto 2 threads (test build), the lab trains on the threaded wasm build and gives the single-threaded build its losses bit for bit', async ({
+test("forced onto 2 threads (test build), the lab trains on the threaded wasm build with the single-threaded build's losses bit for bit, and falls back to that build when threads cannot start", async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -114,6 +115,13 @@ test('forced onto 2 threads (test build), the lab trains on the threaded wasm bu
   expect(single.losses.flat().length).toBe(4 * 6);
   expect(single.losses.flat().every(Number.isFinite)).toBe(true);
   expect(threaded.losses).toEqual(single.losses);
+
+  // Where the threaded build cannot start (here: the worker may not start the pool's workers),
+  // pickBackend falls back to the single-threaded build, which gives the same race.
+  const fallen = await raceOnThreads(page, 2, '&workers=0');
+  expect(fallen.report).toEqual(single.report);
+  await expect(page.getByText('wasm was asked for', { exact: true })).toBeVisible();
+  expect(fallen.losses).toEqual(single.losses);
 });
 
 const TYPES: Record<string, string> = {

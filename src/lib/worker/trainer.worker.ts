@@ -33,6 +33,7 @@ scope.onmessage = (e) => {
   const msg = e.data;
   if (hooks && msg.type === 'test-wasm-threads') {
     wasmThreads = msg.threads;
+    if (msg.refuseWorkers) refuseWorkers();
     defineWasmReport();
     return;
   }
@@ -49,6 +50,19 @@ scope.addEventListener('unhandledrejection', (e) => {
     recoverable: true,
   });
 });
+
+/**
+ * Test hook: `new Worker` throws in this worker from now on, as in a browser that gives a worker
+ * no nested workers. The threaded build starts its pool of pthread workers while it instantiates,
+ * so its start fails and pickBackend falls back to the single-threaded build.
+ */
+function refuseWorkers(): void {
+  (self as unknown as { Worker: unknown }).Worker = class {
+    constructor() {
+      throw new Error('workers refused (test hook)');
+    }
+  };
+}
 
 /**
  * Test hook: `self.__trainerWasm()` in the worker (Playwright's worker.evaluate) says which

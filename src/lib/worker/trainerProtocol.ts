@@ -46,6 +46,8 @@ export const TRAINER_PROTOCOL_VERSION = 1;
 export interface TestWasmThreads {
   type: 'test-wasm-threads';
   threads: number;
+  /** the worker may not start workers, so the threaded build cannot start its pool and fails */
+  refuseWorkers?: boolean;
 }
 
 export type ToTrainer =
