@@ -1,9 +1,13 @@
 /**
  * The scalars the diagnostics panels draw for one step, from the step's own intermediates (no
  * extra gradient pass): ‖s_t‖, ‖δ_t‖ and cos(s_t, g_t), with s_t = ∇f_B(x_t) and g_t the gradient
- * the update uses (at x_t + δ_t; g_t = s_t when ρ = 0). One readback for the three.
+ * the update uses (at x_t + δ_t; g_t = s_t when ρ = 0). On cpu and wasm the sums are loops over
+ * the tensors' own arrays in float64 (host/diagnosticSums.ts: no kernel, no readback); on
+ * webgl and webgpu they are tfjs kernels on the device, with one readback for the three.
  */
 import * as tf from '@tensorflow/tfjs';
+import { diagnosticSums } from '../host/diagnosticSums';
+import { hostArrays } from '../host/hostArrays';
 import { dot } from '../maps';
 import type { TensorMap } from '../tensorSpace';
 
@@ -14,11 +18,29 @@ export interface StepDiagnostics {
   cosSG: number;
 }
 
-export async function stepDiagnostics(info: {
+interface StepTensors {
   s: TensorMap;
   delta: TensorMap | null;
   g: TensorMap;
-}): Promise<StepDiagnostics> {
+}
+
+/** cos = ⟨s, g⟩ / max(‖s‖‖g‖, 1e-30): 0 rather than NaN when s or g is zero. */
+const MIN_NORMS = 1e-30;
+
+export async function stepDiagnostics(info: StepTensors): Promise<StepDiagnostics> {
+  const host = hostArrays();
+  if (!host) return deviceDiagnostics(info);
+  const { ss, dd, gg, sg } = diagnosticSums(host, info);
+  const sNorm = Math.sqrt(ss);
+  return {
+    sNorm,
+    deltaNorm: Math.sqrt(dd),
+    cosSG: sg / Math.max(sNorm * Math.sqrt(gg), MIN_NORMS),
+  };
+}
+
+/** The same scalars as tfjs kernels (float32 on the device), read back together. */
+export async function deviceDiagnostics(info: StepTensors): Promise<StepDiagnostics> {
   const packed = tf.tidy(() => {
     const ss = dot(info.s, info.s);
     const gg = dot(info.g, info.g);
@@ -26,7 +48,7 @@ export async function stepDiagnostics(info: {
     return tf.stack([
       tf.sqrt(ss),
       tf.sqrt(dd),
-      tf.div(dot(info.s, info.g), tf.maximum(tf.sqrt(tf.mul(ss, gg)), 1e-30)),
+      tf.div(dot(info.s, info.g), tf.maximum(tf.sqrt(tf.mul(ss, gg)), MIN_NORMS)),
     ]);
   });
   const [sNorm, deltaNorm, cosSG] = await packed.data();

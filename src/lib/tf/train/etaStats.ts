@@ -3,6 +3,8 @@
  * log10 η with shared edges, and one matrix's log10 η average-pooled for the heatmap.
  */
 import type { EtaHeatmap, EtaHistogram } from '../../lab/types';
+import { orderStats } from '../../math/orderStats';
+import { hostArrays } from '../host/hostArrays';
 import type { TensorMap } from '../tensorSpace';
 
 const HEATMAP_MAX = 64;
@@ -27,8 +29,11 @@ export async function etaStatistics(
   const logs: Record<string, Float32Array> = {};
   let lo = Infinity;
   let hi = -Infinity;
+  const host = hostArrays();
   for (const name of Object.keys(eta)) {
-    const values = (await eta[name].data()) as Float32Array;
+    // cpu and wasm: a view of the tensor's own values, no copy (a wasm view holds until the next
+    // allocation on its heap, and nothing is allocated there while this one is read)
+    const values = host ? host.read(eta[name]) : ((await eta[name].data()) as Float32Array);
     const l = new Float32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       l[i] = Math.log10(values[i]);
@@ -53,21 +58,13 @@ export async function etaStatistics(
     for (const a of arrays) {
       all.set(a, off);
       off += a.length;
-      for (const x of a) {
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
         counts[Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * bins)))]++;
         if (Math.abs(x - top) <= AT_CEILING_LOG10) atCeiling++;
       }
     }
-    all.sort();
-    histograms.push({
-      group,
-      edges,
-      counts,
-      min: all[0],
-      max: all[all.length - 1],
-      median: all[all.length >> 1],
-      atCeiling,
-    });
+    histograms.push({ group, edges, counts, ...orderStats(all), atCeiling });
   }
   let heatmap: EtaHeatmap | null = null;
   const m = heatmapParam ? logs[heatmapParam] : undefined;
