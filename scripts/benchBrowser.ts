@@ -10,6 +10,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { createServer } from 'vite';
 import type { DispatchCount, TransformerFigure } from './benchReport';
+import type { LabStepBench } from './benchLabStep';
 import { BENCH_BATCH, BENCH_MODEL } from './benchTransformer';
 
 const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
@@ -96,11 +97,11 @@ async function runOne(
   }
 }
 
-/** A Vite dev server (the app's config: isolation headers) for the bench pages. */
-async function withDevServer<T>(work: (base: string) => Promise<T>): Promise<T> {
+/** A Vite dev server (the app's config: isolation headers) for the bench pages, from `port` up. */
+async function withDevServer<T>(work: (base: string) => Promise<T>, port = 4181): Promise<T> {
   const server = await createServer({
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 4181, strictPort: false },
+    server: { host: '127.0.0.1', port, strictPort: false },
     // found up front, so the dev server never reloads a page mid-run to add a dependency
     optimizeDeps: {
       include: ['@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
@@ -140,6 +141,38 @@ export async function benchTransformerBrowser(
 /** WASM as the lab starts it, alone (scripts/benchTorch.ts alternates it with PyTorch). */
 export function benchWasmBrowser(steps: number, warmup: number): Promise<TransformerFigure> {
   return withDevServer((base) => runOne(base, 'wasm', steps, warmup));
+}
+
+/**
+ * A lab race step split as Race.stepRun runs it (scripts/benchLabStep.ts) on WASM as the lab
+ * starts it, in headless Chromium: `npx tsx -e "import('./scripts/benchBrowser.ts').then(async m
+ * => console.log(await m.benchLabStepBrowser()))"`.
+ */
+export function benchLabStepBrowser(
+  opts: { steps?: number; warmup?: number; port?: number } = {},
+): Promise<LabStepBench> {
+  const steps = opts.steps ?? 10;
+  const warmup = opts.warmup ?? 3;
+  const budgetS = LOAD_BUDGET_S + BUDGET_S_PER_ROUND.wasm * (steps + warmup);
+  return withDevServer(async (base) => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}scripts/bench-lab-step.html?steps=${steps}&warmup=${warmup}`, {
+        timeout: LOAD_BUDGET_S * 1000,
+      });
+      const handle = await page.waitForFunction(
+        () => (window as unknown as { __benchResult?: unknown }).__benchResult,
+        null,
+        { timeout: budgetS * 1000, polling: 1000 },
+      );
+      const result = (await handle.jsonValue()) as LabStepBench | { error: string };
+      if ('error' in result) throw new Error(result.error);
+      return result;
+    } finally {
+      await browser.close();
+    }
+  }, opts.port);
 }
 
 /**
