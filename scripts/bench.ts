@@ -13,18 +13,13 @@ import { wells } from '../src/lib/landscapes/wells';
 import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../src/lib/tf/optimizer';
 import type { BenchReport, Skipped, TransformerFigure } from './benchReport';
+import { median } from './median';
 
 const json = process.argv.includes('--json');
 const browser = process.argv.includes('--browser');
 const torch = process.argv.includes('--torch');
 // --glue runs every GLUE preset; --glue=small or --glue=distilroberta-base one of them (minutes each)
 const glueArg = process.argv.find((a) => a === '--glue' || a.startsWith('--glue='));
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 

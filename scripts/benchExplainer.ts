@@ -22,6 +22,7 @@
  */
 import { loadavg } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
+import { median } from './median';
 
 /** The explainer's browser figures (README, "Benchmarks", defines each key). */
 export interface ExplainerBench {
@@ -47,11 +48,6 @@ const ARGS = [
 const RACE =
   '#v=1&T=500&ar=5&view=both&r0=sgd&r0.lr=0.05&r1=samm&r1.lr=0.05&r2=sam&r2.lr=0.05&r3=amsgrad&r3.lr=0.05&r4=adam&r4.lr=0.05&r5=adasam&r5.lr=0.05&r5.rho=0.15';
 const SLIDER = '[data-testid="r5-rho-slider"]';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface DragCounter {
   changed: number;

@@ -30,6 +30,7 @@ import type { EncodedExample } from '../src/lib/tf/roberta/batch';
 import { RobertaModel } from '../src/lib/tf/roberta/model';
 import { paramCount, PRESET_SHAPES, robertaShape } from '../src/lib/tf/roberta/shape';
 import { pruneVocab, type VocabMap } from '../src/lib/tf/roberta/vocab';
+import { median } from './median';
 
 export const GLUE_BATCH = 16;
 export const GLUE_LENGTH = 128;
@@ -66,11 +67,6 @@ export interface GlueBenchCase {
 }
 
 export type GlueBenchEntry = GlueBenchCase | { preset: Preset; vocab: number; skipped: string };
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Random full-length rows over the ids 4 … rows+3 (the specials come on top). */
 function randomData(rows: number, seed: number): EncodedExample[] {

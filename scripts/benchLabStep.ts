@@ -21,6 +21,7 @@ import { stepDiagnostics } from '../src/lib/tf/train/diagnostics';
 import { etaStatistics } from '../src/lib/tf/train/etaStats';
 import { trainStep, type TrainingData } from '../src/lib/tf/train/trainingData';
 import { BENCH_BATCH, BENCH_MODEL } from './benchTransformer';
+import { median } from './median';
 
 export interface LabStepBench {
   backend: string;
@@ -38,11 +39,6 @@ export interface LabStepBench {
     totalMs: number;
   } | null;
 }
-
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 export async function benchLabStep(
   opts: {

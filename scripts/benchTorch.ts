@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchWasmBrowser } from './benchBrowser';
+import { median } from './median';
 
 const run = promisify(execFile);
 
@@ -43,11 +44,6 @@ export interface TorchSideBySide {
   wasmOverTorch2: number | null;
   torch: string;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function torchFigure(threads: number): Promise<TorchFigure> {
   const python = process.env.PYTHON_TORCH || '/usr/bin/python3';

@@ -35,6 +35,7 @@ import type { BackendPreference, ModelSettings } from '../src/lib/lab/types';
 import { pickBackend, type PickOptions } from '../src/lib/tf/backend';
 import { sumScalars } from '../src/lib/tf/tensorSpace';
 import type { TransformerFigure } from './benchReport';
+import { median } from './median';
 
 export const BENCH_MODEL: ModelSettings = {
   layers: 2,
@@ -84,11 +85,6 @@ export interface CpuFigures {
   /** (adasamMs − twoGradMs) / adasamMs in CPU time */
   updateShare: number;
 }
-
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Runs in Node (cpu) and in the browser (scripts/benchTransformerPage.ts picks each backend). */
 export async function benchTransformer(
